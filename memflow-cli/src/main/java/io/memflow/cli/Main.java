@@ -1,0 +1,103 @@
+package io.memflow.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code memflow} command: entry point of {@code bin/memflow}.
+ *
+ * <p>Exit codes: 0 on success, 2 for bad input (arguments, configuration, files), 1 for an
+ * internal failure. Users never see a stack trace: errors are one paragraph on stderr.
+ * Subcommands ({@code plan}, {@code run}) register here as they arrive.
+ */
+@Command(
+    name = "memflow",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.VersionProvider.class,
+    description = "A managed-memory runtime for dataflow on the JVM.",
+    footer = {"", "Documentation: docs/ in the memflow repository."})
+public final class Main implements Runnable {
+
+  /** Exit code for bad input: arguments, configuration or files the user can fix. */
+  public static final int EXIT_BAD_INPUT = 2;
+
+  @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  /**
+   * Runs the command line and exits the JVM with its exit code.
+   *
+   * @param args the command-line arguments
+   */
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /**
+   * Runs the command line without exiting: the testable entry point.
+   *
+   * @param args the command-line arguments
+   * @param out where normal output goes
+   * @param err where errors go
+   * @return the exit code
+   */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setParameterExceptionHandler(Main::badArguments);
+    cli.setExecutionExceptionHandler(Main::failed);
+    return cli.execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    err.println("memflow: " + e.getMessage());
+    err.println("Run '" + cli.getCommandSpec().qualifiedName() + " --help' for the options.");
+    return EXIT_BAD_INPUT;
+  }
+
+  private static int failed(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+    PrintWriter err = cli.getErr();
+    if (e instanceof UserInputException) {
+      err.println("memflow: " + e.getMessage());
+      return EXIT_BAD_INPUT;
+    }
+    err.println("memflow: internal error: " + e);
+    err.println("This is a bug in memflow; please report it with the command you ran.");
+    return 1;
+  }
+
+  /** Reads the version that Maven wrote into {@code version.properties}. */
+  static final class VersionProvider implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {
+        "memflow " + version(),
+        "Java " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+      };
+    }
+
+    static String version() {
+      Properties props = new Properties();
+      try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+        if (in != null) {
+          props.load(in);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return props.getProperty("version", "unknown");
+    }
+  }
+}
