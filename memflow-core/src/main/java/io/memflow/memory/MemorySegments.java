@@ -1,0 +1,153 @@
+package io.memflow.memory;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+
+/**
+ * Creates {@link MemorySegment}s: heap and off-heap allocations, and segments over memory that
+ * already exists (arrays, buffers). Thread-safe.
+ *
+ * <p>Off-heap segments come from the C allocator through the FFM linker, a restricted
+ * operation: run the JVM with {@code --enable-native-access=ALL-UNNAMED} (memflow's launcher,
+ * tests and benchmarks do) to avoid the JDK's warning. Their memory is outside every JVM limit
+ * (heap and {@code -XX:MaxDirectMemorySize}), uninitialised, and returned by {@link
+ * MemorySegment#free()}: nothing waits for the garbage collector.
+ */
+public final class MemorySegments {
+
+  /** The default page size, 32 KiB, as in Flink. */
+  public static final int DEFAULT_PAGE_SIZE = 32 * 1024;
+
+  /** The smallest page size, 4 KiB. */
+  public static final int MIN_PAGE_SIZE = 4 * 1024;
+
+  /** The largest page size, 1 GiB. */
+  public static final int MAX_PAGE_SIZE = 1 << 30;
+
+  private MemorySegments() {}
+
+  /**
+   * Allocates a zeroed heap segment of {@code size} bytes.
+   *
+   * @param size the size in bytes, at least 0
+   * @param owner the owner for accounting and messages, or {@code null}
+   */
+  public static MemorySegment allocateHeap(int size, Object owner) {
+    checkSize(size);
+    return MemorySegment.ofHeap(new byte[size], 0, size, owner);
+  }
+
+  /** Allocates a zeroed heap segment of {@code size} bytes with no owner. */
+  public static MemorySegment allocateHeap(int size) {
+    return allocateHeap(size, null);
+  }
+
+  /**
+   * Allocates an off-heap segment of {@code size} bytes from native memory. Its contents are
+   * undefined until written. The caller owns it and must {@link MemorySegment#free() free} it;
+   * until then the memory stays allocated whatever the garbage collector does.
+   *
+   * @param size the size in bytes, at least 1
+   * @param owner the owner for accounting and messages, or {@code null}
+   * @throws OutOfMemoryError if the process has no native memory left
+   */
+  public static MemorySegment allocateOffHeap(int size, Object owner) {
+    if (size < 1) {
+      throw new IllegalArgumentException("off-heap size=" + size + " must be at least 1 byte");
+    }
+    long address = NativeMemory.allocate(size);
+    return MemorySegment.ofNative(address, size, owner);
+  }
+
+  /** Allocates an off-heap segment of {@code size} bytes with no owner. */
+  public static MemorySegment allocateOffHeap(int size) {
+    return allocateOffHeap(size, null);
+  }
+
+  /** Allocates a segment of {@code size} bytes of the given type. */
+  public static MemorySegment allocate(MemoryType type, int size, Object owner) {
+    return switch (type) {
+      case HEAP -> allocateHeap(size, owner);
+      case OFF_HEAP -> allocateOffHeap(size, owner);
+    };
+  }
+
+  /**
+   * A heap segment over all of {@code array}, sharing its bytes. Freeing the segment does not
+   * touch the array.
+   */
+  public static MemorySegment wrap(byte[] array) {
+    return wrap(array, 0, array.length, null);
+  }
+
+  /**
+   * A heap segment over {@code array[offset, offset + length)}, sharing its bytes.
+   *
+   * @param owner the owner for accounting and messages, or {@code null}
+   */
+  public static MemorySegment wrap(byte[] array, int offset, int length, Object owner) {
+    Objects.checkFromIndexSize(offset, length, array.length);
+    return MemorySegment.ofHeap(array, offset, length, owner);
+  }
+
+  /**
+   * A segment over the whole capacity of {@code buffer} (from index 0, ignoring its position
+   * and limit), sharing its bytes: a heap segment for a heap buffer with an accessible array, an
+   * off-heap segment for a direct buffer. The buffer keeps owning the memory: freeing the
+   * segment only makes it unusable.
+   *
+   * @throws IllegalArgumentException if the buffer is read-only
+   */
+  public static MemorySegment wrap(ByteBuffer buffer) {
+    return wrap(buffer, null);
+  }
+
+  /** As {@link #wrap(ByteBuffer)}, with an owner for accounting and messages. */
+  public static MemorySegment wrap(ByteBuffer buffer, Object owner) {
+    if (buffer.isReadOnly()) {
+      throw new IllegalArgumentException(
+          "cannot wrap a read-only ByteBuffer (capacity=" + buffer.capacity() + "): segments are writable");
+    }
+    if (buffer.hasArray()) {
+      return MemorySegment.ofHeap(buffer.array(), buffer.arrayOffset(), buffer.capacity(), owner);
+    }
+    return MemorySegment.ofDirectBuffer(buffer.duplicate().clear(), owner);
+  }
+
+  /**
+   * Checks a page size: a power of two from {@link #MIN_PAGE_SIZE} (4 KiB) to {@link
+   * #MAX_PAGE_SIZE} (1 GiB).
+   *
+   * @return {@code pageSize}
+   * @throws IllegalArgumentException naming the value and the accepted range otherwise
+   */
+  public static int checkPageSize(int pageSize) {
+    if (pageSize < MIN_PAGE_SIZE || pageSize > MAX_PAGE_SIZE || Integer.bitCount(pageSize) != 1) {
+      throw new IllegalArgumentException(
+          "page size="
+              + pageSize
+              + " must be a power of two from "
+              + MIN_PAGE_SIZE
+              + " (4 KiB) to "
+              + MAX_PAGE_SIZE
+              + " (1 GiB), for example "
+              + DEFAULT_PAGE_SIZE
+              + " (32 KiB)");
+    }
+    return pageSize;
+  }
+
+  /**
+   * Bytes of off-heap memory allocated by {@link #allocateOffHeap} and not yet freed, over the
+   * whole process: a leak check for tests and a gauge for metrics.
+   */
+  public static long offHeapBytesInUse() {
+    return NativeMemory.bytesInUse();
+  }
+
+  private static void checkSize(int size) {
+    if (size < 0) {
+      throw new IllegalArgumentException("size=" + size + " must not be negative");
+    }
+  }
+}
