@@ -162,8 +162,13 @@ public final class Utf8Strings {
     for (int i = 0; i < ascii; i++) {
       chars[i] = (char) bytes[i];
     }
-    int count = ascii;
-    for (int i = ascii; i < bytes.length; ) {
+    int count = decodeFrom(bytes, ascii, chars, ascii);
+    return new String(chars, 0, count);
+  }
+
+  /** Decodes {@code bytes[from..]} into {@code chars[count..]}; returns the new char count. */
+  private static int decodeFrom(byte[] bytes, int from, char[] chars, int count) throws UTFDataFormatException {
+    for (int i = from; i < bytes.length; ) {
       int b = bytes[i] & 0xFF;
       if (b < 0x80) {
         chars[count++] = (char) b;
@@ -181,7 +186,7 @@ public final class Utf8Strings {
       }
       i += length;
     }
-    return new String(chars, 0, count);
+    return count;
   }
 
   private static int sequenceLength(int lead, int at) throws UTFDataFormatException {
