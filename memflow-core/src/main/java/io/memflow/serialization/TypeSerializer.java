@@ -1,0 +1,39 @@
+package io.memflow.serialization;
+
+import io.memflow.memory.view.DataInputView;
+import io.memflow.memory.view.DataOutputView;
+import java.io.IOException;
+
+/**
+ * Writes values of type {@code T} to a {@link DataOutputView} and reads them back, and copies a
+ * serialized value from an input to an output without building the object (what sorting and
+ * spilling need).
+ *
+ * <p>Implementations are stateless and thread-safe unless they say otherwise; they own nothing.
+ * Invariant: {@code deserialize} reads exactly the bytes {@code serialize} wrote, and {@code copy}
+ * moves exactly those bytes; if {@link #getLength()} is not -1, that is always their number.
+ *
+ * @param <T> the type of the values
+ */
+public interface TypeSerializer<T> {
+
+  /**
+   * Writes {@code value} to {@code target}.
+   *
+   * @throws NullPointerException if {@code value} is null and the serializer does not support null
+   */
+  void serialize(T value, DataOutputView target) throws IOException;
+
+  /**
+   * Reads one value from {@code source}.
+   *
+   * @throws java.io.EOFException if {@code source} ends inside the value
+   */
+  T deserialize(DataInputView source) throws IOException;
+
+  /** Copies one serialized value from {@code source} to {@code target}, byte for byte. */
+  void copy(DataInputView source, DataOutputView target) throws IOException;
+
+  /** The number of bytes every value takes, or -1 if the length varies. */
+  int getLength();
+}
