@@ -524,6 +524,7 @@ public final class MemorySegment {
   /** Copies {@code length} bytes starting at {@code index} into {@code dst[offset..]}. */
   public void get(int index, byte[] dst, int offset, int length) {
     checkRange(index, length);
+    checkArrayRange(dst, offset, length);
     java.lang.foreign.MemorySegment.copy(memory, BYTE, index, dst, offset, length);
   }
 
@@ -535,6 +536,7 @@ public final class MemorySegment {
   /** Copies {@code src[offset..offset+length)} into this segment starting at {@code index}. */
   public void put(int index, byte[] src, int offset, int length) {
     checkRange(index, length);
+    checkArrayRange(src, offset, length);
     java.lang.foreign.MemorySegment.copy(src, offset, memory, BYTE, index, length);
   }
 
@@ -544,9 +546,13 @@ public final class MemorySegment {
    *
    * @throws java.nio.BufferOverflowException if the target has fewer than {@code length} bytes
    *     remaining (nothing is copied)
+   * @throws java.nio.ReadOnlyBufferException if the target is read-only
    */
   public void get(int index, ByteBuffer target, int length) {
     checkRange(index, length);
+    if (target.isReadOnly()) {
+      throw new java.nio.ReadOnlyBufferException();
+    }
     if (target.remaining() < length) {
       throw new java.nio.BufferOverflowException();
     }
@@ -754,6 +760,13 @@ public final class MemorySegment {
     }
     if ((index | length) < 0 || index > size - length) {
       throw outOfBounds(index, length);
+    }
+  }
+
+  private static void checkArrayRange(byte[] array, int offset, int length) {
+    if ((offset | length) < 0 || offset > array.length - length) {
+      throw new IndexOutOfBoundsException(
+          "array offset=" + offset + " length=" + length + " array length=" + array.length);
     }
   }
 

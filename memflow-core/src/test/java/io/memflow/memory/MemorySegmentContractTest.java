@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -252,8 +253,12 @@ abstract class MemorySegmentContractTest {
         .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("index=" + (SIZE - 10) + " length=11 size=" + SIZE);
     assertThatThrownBy(() -> s.put(-1, new byte[1])).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> s.get(0, new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> s.put(0, new byte[10], -1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+    assertThatThrownBy(() -> s.get(0, new byte[10], 5, 6))
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessage("array offset=5 length=6 array length=10");
+    assertThatThrownBy(() -> s.put(0, new byte[10], -1, 2))
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessage("array offset=-1 length=2 array length=10");
     assertThatThrownBy(() -> s.get(0, new byte[10], 0, -1))
         .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("length=-1");
@@ -287,6 +292,7 @@ abstract class MemorySegmentContractTest {
     assertThat(small.position()).isZero();
     assertThatThrownBy(() -> s.put(0, small, 9)).isInstanceOf(BufferUnderflowException.class);
     assertThat(small.position()).isZero();
+    assertThatThrownBy(() -> s.get(0, small.asReadOnlyBuffer(), 1)).isInstanceOf(ReadOnlyBufferException.class);
   }
 
   @Test
