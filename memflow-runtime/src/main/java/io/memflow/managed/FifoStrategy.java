@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class FifoStrategy implements Strategy {
 
-  /** One queued request; {@code granted} and {@code failure} are guarded by the lock. */
+  /** One queued request; {@code granted} and {@code closed} are guarded by the lock. */
   private static final class Waiter {
     final long bytes;
     final Condition served;
@@ -125,7 +125,7 @@ final class FifoStrategy implements Strategy {
           leave(waiter);
           throw accounts.failure(
               "timed out after " + TimeUnit.NANOSECONDS.toMillis(maxWaitNanos)
-                  + " ms waiting for managed memory (" + (queue.size()) + " requests still waiting)",
+                  + " ms waiting for managed memory (" + queue.size() + " requests still waiting)",
               owner, waiter.bytes, null);
         }
         nanos = waiter.served.awaitNanos(nanos);

@@ -9,7 +9,8 @@ package io.memflow.managed;
  * never under a lock of the manager, possibly while the consumer's own thread is working and
  * possibly from several requesting threads at once: implementations must be thread-safe with
  * respect to the consumer's own use of its memory. The manager never asks a consumer to reclaim
- * on behalf of its own request.
+ * on behalf of its own request. A consumer must not hold a lock that its own {@code reclaim}
+ * needs while it requests memory: two consumers reclaiming from each other would deadlock.
  */
 @FunctionalInterface
 public interface Reclaimable {
