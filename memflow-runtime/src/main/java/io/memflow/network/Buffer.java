@@ -54,7 +54,7 @@ public final class Buffer {
   private final int offset;
   private final int capacity;
   private final boolean readOnly;
-  private final DataType dataType;
+  private DataType dataType;
   /** Accessed through {@link #REF_COUNT}; only the root's is used. */
   @SuppressWarnings("unused")
   private volatile int refCount;
@@ -163,6 +163,12 @@ public final class Buffer {
   /** Whether this buffer carries records or an event. */
   public DataType dataType() {
     return dataType;
+  }
+
+  /** Sets what this buffer carries (for a receiver that fills a pooled buffer). Not for slices. */
+  public void setDataType(DataType type) {
+    checkWritable("setDataType");
+    dataType = java.util.Objects.requireNonNull(type, "type");
   }
 
   /** Whether this buffer carries serialized records ({@link DataType#DATA}). */
