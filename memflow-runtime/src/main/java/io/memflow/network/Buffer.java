@@ -1,0 +1,333 @@
+package io.memflow.network;
+
+import io.memflow.memory.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * A reference-counted window on a {@link MemorySegment}: network data or an event, with a
+ * reader and a writer index.
+ *
+ * <p><b>Ownership.</b> A new buffer holds one reference, owned by whoever requested it. {@link
+ * #retain()} adds a reference for another owner; each owner calls {@link #release()} once. When
+ * the count reaches zero the segment goes back to the buffer's {@link BufferRecycler} (its pool),
+ * exactly once. Releasing a recycled buffer, retaining it, or touching its memory afterwards
+ * throws {@link IllegalStateException}: a double recycle is never silent.
+ *
+ * <p><b>Slices.</b> {@link #readOnlySlice(int, int)} views part of the bytes without copying and
+ * shares the reference count with the buffer it came from (a slice does not add a reference:
+ * call {@link #retain()} on it to keep it past the parent's release).
+ *
+ * <p><b>Threads.</b> The reference count is thread-safe (atomic, with release/acquire ordering so
+ * that every access by an owner happens-before the recycle). The indices are not: one owner
+ * thread at a time uses them, and hands a buffer to another thread through a safe publication
+ * (a queue, a lock).
+ *
+ * <p><b>Invariants.</b> {@code 0 <= readerIndex <= writerIndex <= capacity}; a slice's bytes are
+ * {@code [offset, offset + capacity)} of the segment.
+ */
+public final class Buffer {
+
+  /** What a buffer carries. */
+  public enum DataType {
+    /** Serialized records. */
+    DATA,
+    /** An event (end of partition, a barrier): processed by the runtime, not by operators. */
+    EVENT
+  }
+
+  private static final VarHandle REF_COUNT;
+
+  static {
+    try {
+      REF_COUNT = MethodHandles.lookup().findVarHandle(Buffer.class, "refCount", int.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private final MemorySegment segment;
+  private final BufferRecycler recycler;
+  /** The buffer that holds the reference count: {@code this} for a root, the parent's root for a slice. */
+  private final Buffer root;
+  private final int offset;
+  private final int capacity;
+  private final boolean readOnly;
+  private DataType dataType;
+  /** Accessed through {@link #REF_COUNT}; only the root's is used. */
+  @SuppressWarnings("unused")
+  private volatile int refCount;
+  private int readerIndex;
+  private int writerIndex;
+
+  private Buffer(
+      MemorySegment segment,
+      BufferRecycler recycler,
+      Buffer root,
+      int offset,
+      int capacity,
+      boolean readOnly,
+      DataType dataType,
+      int writerIndex) {
+    this.segment = segment;
+    this.recycler = recycler;
+    this.root = root == null ? this : root;
+    this.offset = offset;
+    this.capacity = capacity;
+    this.readOnly = readOnly;
+    this.dataType = dataType;
+    this.writerIndex = writerIndex;
+    if (root == null) {
+      REF_COUNT.setRelease(this, 1);
+    }
+  }
+
+  /**
+   * An empty data buffer over the whole of {@code segment} with one reference; at zero the
+   * segment goes to {@code recycler}.
+   */
+  public static Buffer wrap(MemorySegment segment, BufferRecycler recycler) {
+    return wrap(segment, recycler, DataType.DATA, 0);
+  }
+
+  /**
+   * A buffer over the whole of {@code segment} with one reference, of the given type, with
+   * {@code size} bytes already written.
+   */
+  public static Buffer wrap(MemorySegment segment, BufferRecycler recycler, DataType type, int size) {
+    Objects.requireNonNull(segment, "segment");
+    Objects.requireNonNull(recycler, "recycler");
+    Objects.requireNonNull(type, "type");
+    Objects.checkIndex(size, segment.size() + 1);
+    return new Buffer(segment, recycler, null, 0, segment.size(), false, type, size);
+  }
+
+  // ---------------------------------------------------------------- reference counting
+
+  /**
+   * Adds a reference.
+   *
+   * @return this buffer
+   * @throws IllegalStateException if the buffer was already recycled
+   */
+  public Buffer retain() {
+    Buffer r = root;
+    int count;
+    do {
+      count = (int) REF_COUNT.getAcquire(r);
+      if (count <= 0) {
+        throw recycled("retain");
+      }
+      if (count == Integer.MAX_VALUE) {
+        throw new IllegalStateException("retain: reference count overflow on " + this);
+      }
+    } while (!REF_COUNT.weakCompareAndSetRelease(r, count, count + 1));
+    return this;
+  }
+
+  /**
+   * Drops a reference; at zero the segment goes back to the recycler.
+   *
+   * @return whether this call recycled the segment
+   * @throws IllegalStateException if the buffer was already recycled (a release too many)
+   */
+  public boolean release() {
+    Buffer r = root;
+    int count;
+    do {
+      count = (int) REF_COUNT.getAcquire(r);
+      if (count <= 0) {
+        throw recycled("release");
+      }
+    } while (!REF_COUNT.weakCompareAndSet(r, count, count - 1));
+    if (count == 1) {
+      r.recycler.recycle(r.segment);
+      return true;
+    }
+    return false;
+  }
+
+  /** The current number of references (shared with every slice); 0 once recycled. */
+  public int refCount() {
+    return (int) REF_COUNT.getAcquire(root);
+  }
+
+  /** Whether the count reached zero and the segment went back to its recycler. */
+  public boolean isRecycled() {
+    return refCount() <= 0;
+  }
+
+  // ---------------------------------------------------------------- properties
+
+  /** Whether this buffer carries records or an event. */
+  public DataType dataType() {
+    return dataType;
+  }
+
+  /** Sets what this buffer carries (for a receiver that fills a pooled buffer). Not for slices. */
+  public void setDataType(DataType type) {
+    checkWritable("setDataType");
+    dataType = java.util.Objects.requireNonNull(type, "type");
+  }
+
+  /** Whether this buffer carries serialized records ({@link DataType#DATA}). */
+  public boolean isData() {
+    return dataType == DataType.DATA;
+  }
+
+  /** Whether this is a read-only slice. */
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  /** The number of bytes this buffer spans. */
+  public int capacity() {
+    return capacity;
+  }
+
+  /**
+   * The underlying segment, shared with the pool and every slice: this buffer's bytes are {@code
+   * [offset(), offset() + capacity())} of it.
+   *
+   * @throws IllegalStateException if the buffer was recycled
+   */
+  public MemorySegment segment() {
+    checkAlive("segment");
+    return segment;
+  }
+
+  /** Where this buffer's byte 0 lies in {@link #segment()}. */
+  public int offset() {
+    return offset;
+  }
+
+  // ---------------------------------------------------------------- indices
+
+  /** The index of the next byte to read, relative to this buffer. */
+  public int readerIndex() {
+    return readerIndex;
+  }
+
+  /** The number of bytes written, relative to this buffer: the readable bytes end here. */
+  public int writerIndex() {
+    return writerIndex;
+  }
+
+  /** The number of bytes written ({@link #writerIndex()}). */
+  public int size() {
+    return writerIndex;
+  }
+
+  /** The bytes between the reader and the writer index. */
+  public int readableBytes() {
+    return writerIndex - readerIndex;
+  }
+
+  /** The bytes between the writer index and the capacity. */
+  public int writableBytes() {
+    return capacity - writerIndex;
+  }
+
+  /** Sets the reader index, within {@code [0, writerIndex]}. */
+  public void setReaderIndex(int index) {
+    if (index < 0 || index > writerIndex) {
+      throw new IndexOutOfBoundsException(
+          "readerIndex=" + index + " must be in [0, writerIndex=" + writerIndex + "]");
+    }
+    readerIndex = index;
+  }
+
+  /** Sets the writer index, within {@code [readerIndex, capacity]}. Not for read-only slices. */
+  public void setWriterIndex(int index) {
+    checkWritable("setWriterIndex");
+    if (index < readerIndex || index > capacity) {
+      throw new IndexOutOfBoundsException(
+          "writerIndex=" + index + " must be in [readerIndex=" + readerIndex + ", capacity=" + capacity + "]");
+    }
+    writerIndex = index;
+  }
+
+  // ---------------------------------------------------------------- bytes
+
+  /**
+   * Copies {@code length} bytes at the writer index from {@code src[srcOffset..]} and advances
+   * the writer index.
+   */
+  public void writeBytes(byte[] src, int srcOffset, int length) {
+    checkWritable("writeBytes");
+    checkAlive("writeBytes");
+    if (length > writableBytes()) {
+      throw new IndexOutOfBoundsException(
+          "length=" + length + " writerIndex=" + writerIndex + " capacity=" + capacity);
+    }
+    segment.put(offset + writerIndex, src, srcOffset, length);
+    writerIndex += length;
+  }
+
+  /**
+   * Copies {@code length} bytes at the reader index into {@code dst[dstOffset..]} and advances
+   * the reader index.
+   */
+  public void readBytes(byte[] dst, int dstOffset, int length) {
+    checkAlive("readBytes");
+    if (length > readableBytes()) {
+      throw new IndexOutOfBoundsException(
+          "length=" + length + " readerIndex=" + readerIndex + " writerIndex=" + writerIndex);
+    }
+    segment.get(offset + readerIndex, dst, dstOffset, length);
+    readerIndex += length;
+  }
+
+  /** Reads the byte at {@code index} (relative to this buffer, below the writer index). */
+  public byte getByte(int index) {
+    checkAlive("getByte");
+    Objects.checkIndex(index, writerIndex);
+    return segment.get(offset + index);
+  }
+
+  // ---------------------------------------------------------------- slices
+
+  /** A read-only slice of the readable bytes {@code [readerIndex, writerIndex)}. */
+  public Buffer readOnlySlice() {
+    return readOnlySlice(readerIndex, readableBytes());
+  }
+
+  /**
+   * A read-only slice of {@code [index, index + length)} of this buffer, fully written (its
+   * writer index is {@code length}), sharing this buffer's reference count and not adding to it.
+   */
+  public Buffer readOnlySlice(int index, int length) {
+    checkAlive("readOnlySlice");
+    Objects.checkFromIndexSize(index, length, capacity);
+    return new Buffer(segment, recycler, root, offset + index, length, true, dataType, length);
+  }
+
+  @Override
+  public String toString() {
+    return "Buffer[" + dataType + ", offset=" + offset + ", capacity=" + capacity
+        + ", readerIndex=" + readerIndex + ", writerIndex=" + writerIndex
+        + ", refCount=" + refCount() + (readOnly ? ", read-only" : "") + "]";
+  }
+
+  private void checkAlive(String operation) {
+    if (isRecycled()) {
+      throw recycled(operation);
+    }
+  }
+
+  private void checkWritable(String operation) {
+    if (readOnly) {
+      throw new IllegalStateException(operation + ": " + this + " is a read-only slice");
+    }
+  }
+
+  private IllegalStateException recycled(String operation) {
+    return new IllegalStateException(
+        operation + ": buffer was already recycled (reference count 0): " + describeWithoutCount());
+  }
+
+  private String describeWithoutCount() {
+    return "Buffer[" + dataType + ", offset=" + offset + ", capacity=" + capacity + "]";
+  }
+}

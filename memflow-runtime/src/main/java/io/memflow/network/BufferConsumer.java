@@ -1,0 +1,81 @@
+package io.memflow.network;
+
+/**
+ * Reads what a {@link BufferBuilder} committed, as read-only {@link Buffer} slices, on a thread
+ * other than the writer's.
+ *
+ * <p><b>Threads.</b> Not thread-safe: one reader thread uses it. It reads the builder's committed
+ * position with acquire semantics and then only bytes below it (see {@link CommittedPosition}),
+ * so every byte it hands out was fully written before the commit that published it.
+ *
+ * <p><b>Ownership.</b> The consumer holds one reference to the buffer and {@link #close()}
+ * releases it. Each slice from {@link #build()} holds its own reference, released by whoever
+ * consumes it.
+ *
+ * <p><b>Invariants.</b> The slices from successive {@code build()} calls are adjacent, in order,
+ * and together cover exactly the bytes the writer committed.
+ */
+public final class BufferConsumer implements AutoCloseable {
+
+  private final Buffer buffer;
+  private final CommittedPosition committed;
+  private int readPosition;
+  private boolean closed;
+
+  BufferConsumer(Buffer buffer, CommittedPosition committed) {
+    this.buffer = buffer;
+    this.committed = committed;
+  }
+
+  /**
+   * A read-only slice of the bytes committed since the last call (possibly empty), with its own
+   * reference.
+   *
+   * @throws IllegalStateException if the consumer is closed
+   */
+  public Buffer build() {
+    if (closed) {
+      throw new IllegalStateException("build: the consumer is closed");
+    }
+    int end = CommittedPosition.position(committed.readAcquire());
+    Buffer slice = buffer.readOnlySlice(readPosition, end - readPosition);
+    slice.retain();
+    readPosition = end;
+    return slice;
+  }
+
+  /** Whether the writer finished (there may still be unread bytes: see {@link #isFullyConsumed()}). */
+  public boolean isFinished() {
+    return CommittedPosition.isFinished(committed.readAcquire());
+  }
+
+  /** Whether the writer finished and every committed byte was built. */
+  public boolean isFullyConsumed() {
+    int encoded = committed.readAcquire();
+    return CommittedPosition.isFinished(encoded) && CommittedPosition.position(encoded) == readPosition;
+  }
+
+  /** Whether committed bytes wait to be built. */
+  public boolean isDataAvailable() {
+    return CommittedPosition.position(committed.readAcquire()) > readPosition;
+  }
+
+  /** The committed bytes not built yet. */
+  public int unreadBytes() {
+    return CommittedPosition.position(committed.readAcquire()) - readPosition;
+  }
+
+  /** Whether the builder's buffer carries records or an event. */
+  public Buffer.DataType dataType() {
+    return buffer.dataType();
+  }
+
+  /** Releases the consumer's reference. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      buffer.release();
+    }
+  }
+}

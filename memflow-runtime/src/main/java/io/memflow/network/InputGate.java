@@ -1,0 +1,176 @@
+package io.memflow.network;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The consumer side of a local exchange: reads one subpartition of each of several {@link
+ * ResultPartition}s (one channel per producer) with credit-based flow control.
+ *
+ * <p><b>Flow control.</b> Each channel announces credit, the empty buffers it holds; the
+ * producer side sends a buffer only against a credit, so data never waits for memory on the
+ * consumer side, and a slow consumer stops its producers through their own pools (backpressure).
+ * Every sent buffer carries the backlog of its subpartition; a channel with backlog asks the
+ * gate's pool for floating buffers ahead of time. Buffers of one channel arrive in the order they
+ * were written; channels are served round robin.
+ *
+ * <p><b>Memory.</b> The gate has its own {@link BufferPool}: required {@code 2 * channels}
+ * (the exclusive credit), max {@code 2 * channels + 8} (8 floating), as in Flink.
+ *
+ * <p><b>Threads and ownership.</b> One consumer thread calls {@link #pollNext()}, {@link
+ * #getNext()} and {@link #close()}; it owns each delivered buffer and releases it. Producers'
+ * threads deliver concurrently.
+ */
+public final class InputGate implements AutoCloseable {
+
+  /** Floating buffers per gate beyond the exclusive ones, Flink's default. */
+  public static final int FLOATING_BUFFERS = 8;
+
+  /** A buffer delivered on a channel (the index of its producer in the gate's list). */
+  public record Delivery(int channel, Buffer buffer) {}
+
+  private final BufferPool pool;
+  private final List<InputChannel> channels = new ArrayList<>();
+  private final Object signal = new Object();
+  private long wakeUps;
+  private int next;
+  private boolean closed;
+
+  private InputGate(BufferPool pool) {
+    this.pool = pool;
+  }
+
+  /**
+   * A gate reading subpartition {@code subpartition} of every producer in {@code producers}.
+   *
+   * @throws InsufficientNetworkBuffersException if the gate's pool does not fit
+   */
+  public static InputGate create(NetworkBufferPool global, int subpartition, List<ResultPartition> producers) {
+    int c = producers.size();
+    if (c == 0) {
+      throw new IllegalArgumentException("an input gate needs at least one producer");
+    }
+    BufferPool pool = global.bufferPool(InputChannel.EXCLUSIVE_BUFFERS * c,
+        InputChannel.EXCLUSIVE_BUFFERS * c + FLOATING_BUFFERS).maxOverdraftBuffers(0).create();
+    InputGate gate = new InputGate(pool);
+    try {
+      for (int i = 0; i < c; i++) {
+        InputChannel channel = new InputChannel(gate, i, pool);
+        channel.connect(Objects.requireNonNull(producers.get(i)).attach(subpartition, channel));
+        gate.channels.add(channel);
+      }
+    } catch (RuntimeException e) {
+      pool.destroy();
+      throw e;
+    }
+    gate.channels.forEach(InputChannel::topUp);
+    gate.channels.forEach(InputChannel::announceCredit);
+    return gate;
+  }
+
+  /**
+   * The next data buffer of any channel, or {@code null} if none has arrived. End-of-partition
+   * events are consumed here.
+   */
+  public Delivery pollNext() {
+    checkOpen();
+    for (InputChannel channel : channels) {
+      channel.announceCredit();
+    }
+    for (int i = 0; i < channels.size(); i++) {
+      InputChannel channel = channels.get(next);
+      next = (next + 1) % channels.size();
+      Delivery d = pollChannel(channel);
+      if (d != null) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  private Delivery pollChannel(InputChannel channel) {
+    Buffer buffer;
+    while ((buffer = channel.poll()) != null) {
+      channel.topUp();
+      channel.announceCredit();
+      if (buffer.isData()) {
+        return new Delivery(channel.index(), buffer);
+      }
+      buffer.release(); // the only event of a local exchange: end of partition
+      channel.markEnded();
+    }
+    return null;
+  }
+
+  /**
+   * Waits for the next data buffer.
+   *
+   * @return the delivery, or {@code null} once every channel reached the end of its partition
+   */
+  public Delivery getNext() throws InterruptedException {
+    while (true) {
+      long seen;
+      synchronized (signal) {
+        seen = wakeUps;
+      }
+      Delivery d = pollNext();
+      if (d != null) {
+        return d;
+      }
+      if (isFinished()) {
+        return null;
+      }
+      synchronized (signal) {
+        while (wakeUps == seen) {
+          signal.wait();
+        }
+      }
+    }
+  }
+
+  /** Whether every channel reached the end of its partition. */
+  public boolean isFinished() {
+    for (InputChannel channel : channels) {
+      if (!channel.isEnded()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The number of channels (producers). */
+  public int numberOfChannels() {
+    return channels.size();
+  }
+
+  /** The gate's buffer pool (metrics; the gate owns it). */
+  public BufferPool bufferPool() {
+    return pool;
+  }
+
+  /** Something arrived or credit is waiting to be announced: wakes the consumer. */
+  void wakeUp() {
+    synchronized (signal) {
+      wakeUps++;
+      signal.notifyAll();
+    }
+  }
+
+  /** Releases every buffer the channels hold and destroys the gate's pool. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    channels.forEach(InputChannel::release);
+    pool.destroy();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("input gate is closed");
+    }
+  }
+}
