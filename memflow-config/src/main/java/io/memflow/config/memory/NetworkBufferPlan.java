@@ -59,18 +59,19 @@ public record NetworkBufferPlan(
   }
 
   /**
-   * Flink's message for this shortage, as a TaskManager would log it when the last subtask
-   * cannot get its buffers, or empty when the buffers suffice.
+   * Describes the shortage in the words of Flink's deployment failure ("Insufficient number of
+   * network buffers"), with the TaskManager's totals; empty when the buffers suffice. Flink's
+   * own message names the pool that asked last and what was left for it.
    *
-   * @return the message
+   * @return the description
    */
-  public String flinkError() {
+  public String shortage() {
     if (sufficient) {
       return "";
     }
-    return "Insufficient number of network buffers: required " + requiredPerTaskManager
-        + ", but only " + totalBuffers + " available. The total number of network buffers is "
-        + "currently set to " + totalBuffers + " of " + segmentSize.bytes() + " bytes each.";
+    return "Insufficient number of network buffers: the subtasks of one TaskManager require "
+        + requiredPerTaskManager + " buffers, but only " + totalBuffers + " exist ("
+        + totalBuffers + " of " + segmentSize.bytes() + " bytes each).";
   }
 
   /**

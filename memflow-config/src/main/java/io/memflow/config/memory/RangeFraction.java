@@ -45,11 +45,15 @@ record RangeFraction(MemorySize min, MemorySize max, double fraction) {
     if (result.bytes() > relative.bytes()) {
       bounds += ", raised to the min " + min;
     } else if (result.bytes() < relative.bytes()) {
-      bounds += ", lowered to the max " + max;
+      bounds += ", lowered to the max " + text(max);
     } else {
-      bounds += ", within [" + min + ", " + max + "]";
+      bounds += ", within [" + min + ", " + text(max) + "]";
     }
     return new Derived(result, how + bounds);
+  }
+
+  private static String text(MemorySize size) {
+    return size.equals(MemorySize.MAX_VALUE) ? "unlimited" : size.toString();
   }
 
   /** A derived size and the rule that decided it. */

@@ -78,7 +78,7 @@ class NetworkBufferPlannerTest {
     assertThat(plan.requiredPerTaskManager()).isEqualTo(5 + 9 + 5 + 9);
     assertThat(plan.sufficient()).isTrue();
     assertThat(plan.suggestions()).isEmpty();
-    assertThat(plan.flinkError()).isEmpty();
+    assertThat(plan.shortage()).isEmpty();
   }
 
   @Test
@@ -88,8 +88,9 @@ class NetworkBufferPlannerTest {
     assertThat(plan.sufficient()).isFalse();
     assertThat(plan.minimumNetworkMemory().bytes())
         .isEqualTo(plan.requiredPerTaskManager() * 32768);
-    assertThat(plan.flinkError()).startsWith("Insufficient number of network buffers: required "
-        + plan.requiredPerTaskManager() + ", but only " + plan.totalBuffers() + " available.");
+    assertThat(plan.shortage()).startsWith("Insufficient number of network buffers")
+        .contains("require " + plan.requiredPerTaskManager() + " buffers")
+        .contains("only " + plan.totalBuffers() + " exist");
     assertThat(plan.suggestions()).hasSize(3);
     for (String suggestion : plan.suggestions()) {
       Configuration fixed = apply(TM_1728M, suggestion);
