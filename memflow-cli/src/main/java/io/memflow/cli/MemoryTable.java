@@ -67,6 +67,9 @@ final class MemoryTable {
     if (bytes % MIB == 0) {
       return bytes / MIB + " MiB";
     }
+    if (bytes >= GIB) {
+      return String.format(Locale.ROOT, "%.2f GiB", bytes / (double) GIB);
+    }
     return String.format(Locale.ROOT, "%.2f MiB", bytes / (double) MIB);
   }
 
