@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class FlinkDifferentialTest {
 
-  static final int CONFIGS_PER_KIND = Integer.getInteger("memflow.differential.configs", 20_000);
+  static final int CONFIGS_PER_KIND = Integer.getInteger("memflow.differential.configs", 30_000);
 
   @Test
   void taskManagerPlansEqualFlinksOnRandomConfigurations() {
@@ -30,7 +30,7 @@ class FlinkDifferentialTest {
     Tally tally = new Tally();
     for (int i = 0; i < CONFIGS_PER_KIND; i++) {
       Map<String, String> raw = configs.taskManager();
-      tally.add(raw, compareTaskManager(raw));
+      tally.add(taskManagerPath(raw), raw, compareTaskManager(raw));
     }
     tally.assertAgreedWithMixOfOutcomes();
   }
@@ -41,9 +41,26 @@ class FlinkDifferentialTest {
     Tally tally = new Tally();
     for (int i = 0; i < CONFIGS_PER_KIND; i++) {
       Map<String, String> raw = configs.jobManager();
-      tally.add(raw, compareJobManager(raw));
+      tally.add(jobManagerPath(raw), raw, compareJobManager(raw));
     }
     tally.assertAgreedWithMixOfOutcomes();
+  }
+
+  private static String taskManagerPath(Map<String, String> raw) {
+    String p = "taskmanager.memory.";
+    if (raw.containsKey(p + "task.heap.size")
+        && (raw.containsKey(p + "managed.size") || raw.containsKey("taskmanager.memory.size"))) {
+      return "fine-grained";
+    }
+    return raw.containsKey(p + "flink.size") ? "flink.size"
+        : raw.containsKey(p + "process.size") ? "process.size" : "none";
+  }
+
+  private static String jobManagerPath(Map<String, String> raw) {
+    String p = "jobmanager.memory.";
+    return raw.containsKey(p + "heap.size") ? "heap.size"
+        : raw.containsKey(p + "flink.size") ? "flink.size"
+        : raw.containsKey(p + "process.size") ? "process.size" : "none";
   }
 
   /** Returns null when both reject, "" when both plan identically, else the difference. */
@@ -137,17 +154,21 @@ class FlinkDifferentialTest {
     return java.util.Arrays.toString(values);
   }
 
-  /** Counts outcomes and keeps the first few disagreements. */
+  /** Counts outcomes per derivation path and keeps the first few disagreements. */
   private static final class Tally {
     int bothValid;
     int bothRejected;
+    final Map<String, int[]> perPath = new java.util.TreeMap<>();
     final List<String> disagreements = new ArrayList<>();
 
-    void add(Map<String, String> raw, String verdict) {
+    void add(String path, Map<String, String> raw, String verdict) {
+      int[] counts = perPath.computeIfAbsent(path, k -> new int[2]);
       if (verdict == null) {
         bothRejected++;
+        counts[1]++;
       } else if (verdict.isEmpty()) {
         bothValid++;
+        counts[0]++;
       } else if (disagreements.size() < 10) {
         disagreements.add(raw + "\n" + verdict);
       } else {
@@ -157,11 +178,20 @@ class FlinkDifferentialTest {
 
     void assertAgreedWithMixOfOutcomes() {
       assertThat(disagreements).as("configurations where memflow and Flink differ").isEmpty();
-      // The generator must exercise both outcomes substantially, or agreement proves little.
+      // Every derivation path must see both outcomes, or agreement on it proves little.
+      perPath.forEach((path, counts) -> {
+        if (!path.equals("none")) {
+          assertThat(counts[0]).as("valid on path " + path).isGreaterThan(CONFIGS_PER_KIND / 100);
+          assertThat(counts[1]).as("rejected on path " + path).isGreaterThan(CONFIGS_PER_KIND / 100);
+        }
+      });
+      assertThat(perPath).containsKey("none");
       assertThat(bothValid).isGreaterThan(CONFIGS_PER_KIND / 8);
       assertThat(bothRejected).isGreaterThan(CONFIGS_PER_KIND / 10);
-      System.out.printf("differential: %d configurations, %d valid, %d rejected by both%n",
-          bothValid + bothRejected, bothValid, bothRejected);
+      StringBuilder line = new StringBuilder();
+      perPath.forEach((path, c) -> line.append(String.format(" %s %d/%d", path, c[0], c[1])));
+      System.out.printf("differential: %d configurations, %d valid, %d rejected by both;"
+          + " valid/rejected per path:%s%n", bothValid + bothRejected, bothValid, bothRejected, line);
     }
   }
 }
