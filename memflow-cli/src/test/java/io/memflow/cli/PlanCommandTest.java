@@ -44,6 +44,17 @@ class PlanCommandTest {
   }
 
   @Test
+  void barIsColouredOnlyWhenAskedFor() {
+    var spec = MemoryPlanner.planTaskManager(
+        Configuration.empty().with("taskmanager.memory.process.size", "1728m"));
+    String plain = new MemoryTable(false, false).bar(spec.components(), spec.totalProcessMemory());
+    String coloured = new MemoryTable(false, true).bar(spec.components(), spec.totalProcessMemory());
+    assertThat(plain).doesNotContain("\u001b[");
+    assertThat(coloured).contains("\u001b[35m" + "M".repeat(19) + "\u001b[0m");
+    assertThat(coloured.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(plain);
+  }
+
+  @Test
   void explainNamesTheRuleOfEachComponent() {
     assertThat(run("plan", "taskmanager", "-D", TM_1728M, "--explain")).isZero();
     assertThat(out.toString())

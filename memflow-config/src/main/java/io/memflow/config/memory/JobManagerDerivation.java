@@ -49,11 +49,20 @@ final class JobManagerDerivation {
     } else {
       throw notConfigured();
     }
+    noteSmallHeap();
     boolean limit = in.bool(DIRECT_MEMORY_LIMIT_ENABLED);
     JobManagerMemorySpec spec =
         new JobManagerMemorySpec(heap, offHeap, metaspace, overhead, limit, rules);
     spec.totalProcessMemory(); // overflows (ArithmeticException) when the parts exceed 2^63-1
     return spec;
+  }
+
+  /** Flink accepts a heap below 128 MiB but warns; the explanation says so too. */
+  private void noteSmallHeap() {
+    if (heap.compareTo(MemorySize.ofMebiBytes(128)) < 0) {
+      rules.put("jvmHeap", rules.get("jvmHeap") + " (below Flink's recommended minimum of 128 mb;"
+          + " Flink logs a warning)");
+    }
   }
 
   private void fromHeap() {

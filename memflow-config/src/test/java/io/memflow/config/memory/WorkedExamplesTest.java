@@ -75,6 +75,13 @@ class WorkedExamplesTest {
   }
 
   @Test
+  void jobManagerHeapBelowTheRecommendedMinimumIsAcceptedWithANote() {
+    JobManagerMemorySpec s = MemoryPlanner.planJobManager(config("jobmanager.memory.heap.size", "64m"));
+    assertThat(s.jvmHeap().bytes()).isEqualTo(64 * MIB);
+    assertThat(s.rules().get("jvmHeap")).contains("recommended minimum of 128 mb");
+  }
+
+  @Test
   void jobManagerDirectMemoryLimitAddsTheFlag() {
     JobManagerMemorySpec s = MemoryPlanner.planJobManager(config(
         "jobmanager.memory.process.size", "1600m",
@@ -131,8 +138,10 @@ class WorkedExamplesTest {
         .catchThrowable(() -> MemoryPlanner.planTaskManager(Configuration.of(c)));
     assertThat(e.problem()).contains("900 mb").contains("1 gb");
     assertThat(e.fix()).contains("taskmanager.memory.flink.size");
-    String suggested = e.fix().replaceAll(".*at least (\\S+?)m? .*", "$1");
-    assertThat(e.fix()).matches(".*at least \\d+m .*|.*at least \\d+ ?\\w+ .*");
-    assertThat(suggested).isNotBlank();
+    long smallest = Long.parseLong(e.fix().replaceAll(".*works is (\\d+)b.*", "$1"));
+    Configuration fixed = Configuration.of(c).with("taskmanager.memory.flink.size", smallest + "b");
+    // managed = 0.4f of flink, network its rest (>= 64m): smallest flink = (900m + 256m + 64m) / 0.6
+    assertThat(MemoryPlanner.planTaskManager(fixed).totalFlinkMemory().bytes()).isEqualTo(smallest);
+    assertThat(smallest).isBetween((1220 * MIB * 10) / 6 - 64, (1220 * MIB * 10) / 6 + 64);
   }
 }
