@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
     name = "memflow",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
+    subcommands = {PlanCommand.class},
     description = "A managed-memory runtime for dataflow on the JVM.",
     footer = {"", "Documentation: docs/ in the memflow repository."})
 public final class Main implements Runnable {

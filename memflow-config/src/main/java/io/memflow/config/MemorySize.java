@@ -1,0 +1,191 @@
+package io.memflow.config;
+
+import java.math.BigDecimal;
+import java.util.Locale;
+
+/**
+ * A non-negative number of bytes, parsed, printed and combined exactly as Apache Flink does.
+ *
+ * <p>Immutable and thread-safe; a plain value with no resources to release. Invariant: {@link
+ * #bytes()} is never negative. Arithmetic that would overflow a {@code long} or go below zero
+ * throws {@link ArithmeticException}, as Flink's does.
+ *
+ * <p>Accepted text: optional surrounding whitespace, decimal digits, optional whitespace, an
+ * optional unit (case-insensitive): {@code b, bytes}; {@code k, kb, kibibytes}; {@code m, mb,
+ * mebibytes}; {@code g, gb, gibibytes}; {@code t, tb, tebibytes}. No unit means bytes.
+ */
+public record MemorySize(long bytes) implements Comparable<MemorySize> {
+
+  /** Zero bytes. */
+  public static final MemorySize ZERO = new MemorySize(0);
+
+  /** The largest size, {@code Long.MAX_VALUE} bytes (Flink's "unlimited"). */
+  public static final MemorySize MAX_VALUE = new MemorySize(Long.MAX_VALUE);
+
+  private static final long KIB = 1L << 10;
+  private static final long MIB = 1L << 20;
+  private static final long GIB = 1L << 30;
+  private static final long TIB = 1L << 40;
+  private static final long[] UNIT_BYTES = {1, KIB, MIB, GIB, TIB};
+  private static final String[] UNIT_NAMES = {"bytes", "kb", "mb", "gb", "tb"};
+  private static final String ALL_UNITS =
+      "(b | bytes) / (k | kb | kibibytes) / (m | mb | mebibytes) / (g | gb | gibibytes) / "
+          + "(t | tb | tebibytes)";
+
+  /**
+   * Creates a size.
+   *
+   * @param bytes the number of bytes, not negative
+   * @throws IllegalArgumentException if {@code bytes} is negative
+   */
+  public MemorySize {
+    if (bytes < 0) {
+      throw new IllegalArgumentException("bytes must be >= 0, was " + bytes);
+    }
+  }
+
+  /**
+   * Returns the size of a number of mebibytes.
+   *
+   * @param mebibytes the number of MiB
+   * @return the size
+   */
+  public static MemorySize ofMebiBytes(long mebibytes) {
+    return new MemorySize(Math.multiplyExact(mebibytes, MIB));
+  }
+
+  /**
+   * Parses a size as Flink does ({@code "128m"}, {@code "128 mb"}, {@code "134217728"}, {@code
+   * "1G"}, {@code "64kibibytes"}).
+   *
+   * @param text the text
+   * @return the size
+   * @throws IllegalArgumentException if the text is not a size (the message says why)
+   */
+  public static MemorySize parse(String text) {
+    String trimmed = text.trim();
+    if (trimmed.isEmpty()) {
+      throw new IllegalArgumentException("a memory size cannot be empty");
+    }
+    int end = 0;
+    while (end < trimmed.length() && trimmed.charAt(end) >= '0' && trimmed.charAt(end) <= '9') {
+      end++;
+    }
+    if (end == 0) {
+      throw new IllegalArgumentException("'" + text + "' does not start with a number");
+    }
+    long value = parseDigits(trimmed.substring(0, end));
+    long multiplier = unitBytes(trimmed.substring(end).trim().toLowerCase(Locale.US));
+    long result = value * multiplier;
+    if (result / multiplier != value) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is more bytes than a 64-bit number holds");
+    }
+    return new MemorySize(result);
+  }
+
+  private static long parseDigits(String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "the number '" + digits + "' is larger than a 64-bit number holds", e);
+    }
+  }
+
+  private static long unitBytes(String unit) {
+    return switch (unit) {
+      case "", "b", "bytes" -> 1;
+      case "k", "kb", "kibibytes" -> KIB;
+      case "m", "mb", "mebibytes" -> MIB;
+      case "g", "gb", "gibibytes" -> GIB;
+      case "t", "tb", "tebibytes" -> TIB;
+      default ->
+          throw new IllegalArgumentException(
+              "unknown memory unit '" + unit + "'; the units are " + ALL_UNITS);
+    };
+  }
+
+  /**
+   * Returns this plus that.
+   *
+   * @param that the size to add
+   * @return the sum
+   * @throws ArithmeticException if the sum overflows a {@code long}
+   */
+  public MemorySize add(MemorySize that) {
+    return new MemorySize(Math.addExact(bytes, that.bytes));
+  }
+
+  /**
+   * Returns this minus that.
+   *
+   * @param that the size to subtract
+   * @return the difference
+   * @throws IllegalArgumentException if that is larger than this
+   */
+  public MemorySize subtract(MemorySize that) {
+    return new MemorySize(Math.subtractExact(bytes, that.bytes));
+  }
+
+  /**
+   * Returns this times a factor, computed as Flink does: the factor's shortest decimal form
+   * ({@link Double#toString(double)}) times the bytes, exactly, truncated toward zero. A {@code
+   * float} fraction widened to {@code double} keeps its binary error: {@code 0.1f} multiplies by
+   * {@code 0.10000000149011612}.
+   *
+   * @param factor a factor, not negative
+   * @return the truncated product
+   * @throws IllegalArgumentException if the factor is negative
+   * @throws ArithmeticException if the product exceeds {@code Long.MAX_VALUE}
+   */
+  public MemorySize multiply(double factor) {
+    if (factor < 0) {
+      throw new IllegalArgumentException("factor must be >= 0, was " + factor);
+    }
+    BigDecimal product = BigDecimal.valueOf(bytes).multiply(BigDecimal.valueOf(factor));
+    if (product.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw new ArithmeticException("long overflow: " + bytes + " * " + factor);
+    }
+    return new MemorySize(product.longValue());
+  }
+
+  @Override
+  public int compareTo(MemorySize that) {
+    return Long.compare(bytes, that.bytes);
+  }
+
+  /**
+   * Returns the size in its largest exact unit, as Flink prints it ({@code "128 mb"}, {@code
+   * "536870920 bytes"}). Like Flink, a whole number of tebibytes (and zero) prints in bytes.
+   *
+   * @return the exact text
+   */
+  @Override
+  public String toString() {
+    for (int unit = 1; unit < UNIT_BYTES.length; unit++) {
+      if (bytes % UNIT_BYTES[unit] != 0) {
+        return (bytes / UNIT_BYTES[unit - 1]) + " " + UNIT_NAMES[unit - 1];
+      }
+    }
+    return bytes + " bytes";
+  }
+
+  /**
+   * Returns an approximate size with three decimals and the exact bytes, as in Flink's messages:
+   * {@code "1.250gb (1342177280 bytes)"}; sizes up to 1 KiB are {@code "1024 bytes"}.
+   *
+   * @return the human-readable text
+   */
+  public String toHumanReadableString() {
+    int unit = 0;
+    while (unit + 1 < UNIT_BYTES.length && bytes > UNIT_BYTES[unit + 1]) {
+      unit++;
+    }
+    if (unit == 0) {
+      return bytes + " bytes";
+    }
+    double approximate = 1.0 * bytes / UNIT_BYTES[unit];
+    return String.format(Locale.ROOT, "%.3f%s (%d bytes)", approximate, UNIT_NAMES[unit], bytes);
+  }
+}
