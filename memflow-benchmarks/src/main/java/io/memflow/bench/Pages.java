@@ -37,7 +37,7 @@ public final class Pages {
   private Pages() {}
 
   /** The page contents, the same for every implementation (page {@code a} or {@code b}). */
-  static byte[] contents(int which) {
+  public static byte[] contents(int which) {
     SplittableRandom random = new SplittableRandom(42 + which);
     byte[] bytes = new byte[PAGE];
     for (int i = 0; i < PAGE; i++) {
