@@ -9,19 +9,28 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
- * Turns a JMH JSON result ({@code -rf json}) of this module's benchmarks into the markdown table
- * of {@code docs/benchmarks.md}: one row per (operation, memory kind), memflow next to Flink and
- * the anchors, in millions of operations per second, with the ratio memflow / Flink. When the run
- * used {@code -prof gc}, a last column gives memflow's allocation in bytes per operation.
+ * Turns a JMH JSON result ({@code -rf json}) of this module's benchmarks into the markdown
+ * tables of {@code docs/benchmarks.md}, in millions of operations per second with the ratio
+ * memflow / Flink; with {@code -prof gc}, also the bytes allocated per operation.
+ *
+ * <ul>
+ *   <li>Segment benchmarks (one class per operation, methods per memory kind such as {@code
+ *       memflowHeap}, {@code flinkHeap}, {@code bufferHeap}): one row per (operation, kind),
+ *       with the anchors.
+ *   <li>Every other benchmark class: methods {@code memflowX} and {@code flinkX} (same suffix,
+ *       same parameters) make one row.
+ * </ul>
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.memflow.bench.BenchTable jmh-result.json}. Not
  * thread-safe; a command-line tool.
  */
 public final class BenchTable {
 
-  /** Benchmark classes in table order, with the operation's name in the table. */
+  /** Segment benchmark classes in table order, with the operation's name in the table. */
   private static final String[][] OPERATIONS = {
     {"SequentialGetInt", "sequential get int"},
     {"SequentialGetLong", "sequential get long"},
@@ -50,63 +59,107 @@ public final class BenchTable {
       System.err.println("usage: BenchTable <jmh-result.json>");
       System.exit(2);
     }
-    String json = Files.readString(Path.of(args[0]), StandardCharsets.UTF_8);
-    System.out.print(table(json));
+    System.out.print(table(Files.readString(Path.of(args[0]), StandardCharsets.UTF_8)));
   }
 
-  /** The markdown table for a JMH JSON result. */
+  /** One benchmark's result: throughput in ops/µs and, with {@code -prof gc}, bytes per op. */
+  private record Score(double opsPerMicrosecond, Double bytesPerOp) {}
+
+  /** The markdown tables for a JMH JSON result. */
   static String table(String json) {
-    Map<String, Double> scores = new LinkedHashMap<>();
-    Map<String, Double> allocations = new LinkedHashMap<>();
-    for (Object entry : (List<?>) new Json(json).value()) {
-      Map<?, ?> result = (Map<?, ?>) entry;
-      String name = shortName((String) result.get("benchmark"));
-      Map<?, ?> primary = (Map<?, ?>) result.get("primaryMetric");
-      scores.put(name, perMicrosecond((Double) primary.get("score"), (String) primary.get("scoreUnit")));
-      Map<?, ?> secondary = (Map<?, ?>) result.get("secondaryMetrics");
-      if (secondary != null) {
-        secondary.forEach(
-            (key, metric) -> {
-              if (((String) key).endsWith("gc.alloc.rate.norm")) {
-                allocations.put(name, (Double) ((Map<?, ?>) metric).get("score"));
-              }
-            });
-      }
+    Map<String, Score> scores = new LinkedHashMap<>();
+    for (JsonNode result : new ObjectMapper().readTree(json)) {
+      JsonNode primary = result.get("primaryMetric");
+      JsonNode alloc = result.path("secondaryMetrics").get("gc.alloc.rate.norm");
+      scores.put(
+          name(result),
+          new Score(
+              perMicrosecond(primary.get("score").asDouble(), primary.get("scoreUnit").asString()),
+              alloc == null ? null : alloc.get("score").asDouble()));
     }
-    boolean gc = !allocations.isEmpty();
     StringBuilder out = new StringBuilder();
-    out.append("| operation | kind | memflow | Flink | memflow / Flink | Flink direct | ByteBuffer | byte[] |");
-    out.append(gc ? " memflow B/op |\n" : "\n");
-    out.append("|---|---|--:|--:|--:|--:|--:|--:|").append(gc ? "--:|\n" : "\n");
+    segmentTable(scores, out);
+    pairTable(scores, out);
+    return out.toString();
+  }
+
+  /** {@code Class.method} plus {@code (param=value, ...)} when the benchmark has parameters. */
+  private static String name(JsonNode result) {
+    String[] parts = result.get("benchmark").asString().split("\\.");
+    StringBuilder name = new StringBuilder(parts[parts.length - 2] + "." + parts[parts.length - 1]);
+    JsonNode params = result.get("params");
+    if (params != null && !params.isEmpty()) {
+      List<String> values = new ArrayList<>();
+      for (Map.Entry<String, JsonNode> param : params.properties()) {
+        values.add(param.getKey() + "=" + param.getValue().asString());
+      }
+      name.append(" (").append(String.join(", ", values)).append(')');
+    }
+    return name.toString();
+  }
+
+  private static void segmentTable(Map<String, Score> scores, StringBuilder out) {
+    boolean gc = scores.values().stream().anyMatch(s -> s.bytesPerOp() != null);
+    StringBuilder rows = new StringBuilder();
     for (String[] operation : OPERATIONS) {
       for (String[] kind : KINDS) {
-        List<String> cells = new ArrayList<>();
-        cells.add(operation[1]);
-        cells.add(kind[0]);
-        Double memflow = scores.get(operation[0] + "." + kind[1]);
-        Double flink = scores.get(operation[0] + "." + kind[2]);
+        Score memflow = scores.get(operation[0] + "." + kind[1]);
+        Score flink = scores.get(operation[0] + "." + kind[2]);
         if (memflow == null && flink == null) {
           continue;
         }
-        cells.add(format(memflow));
-        cells.add(format(flink));
-        cells.add(memflow == null || flink == null ? "" : String.format(Locale.ROOT, "**%.2f**", memflow / flink));
+        List<String> cells = new ArrayList<>(List.of(operation[1], kind[0], format(memflow), format(flink), ratio(memflow, flink)));
         for (int i = 3; i < kind.length; i++) {
           cells.add(kind[i] == null ? "" : format(scores.get(operation[0] + "." + kind[i])));
         }
         if (gc) {
-          Double bytes = allocations.get(operation[0] + "." + kind[1]);
-          cells.add(bytes == null ? "" : String.format(Locale.ROOT, "%.1f", bytes));
+          cells.add(bytes(memflow));
         }
-        out.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        rows.append("| ").append(String.join(" | ", cells)).append(" |\n");
       }
     }
-    return out.toString();
+    if (rows.isEmpty()) {
+      return;
+    }
+    out.append("| operation | kind | memflow | Flink | memflow / Flink | Flink direct | ByteBuffer | byte[] |")
+        .append(gc ? " memflow B/op |\n" : "\n")
+        .append("|---|---|--:|--:|--:|--:|--:|--:|")
+        .append(gc ? "--:|\n" : "\n")
+        .append(rows)
+        .append('\n');
   }
 
-  private static String shortName(String benchmark) {
-    String[] parts = benchmark.split("\\.");
-    return parts[parts.length - 2] + "." + parts[parts.length - 1];
+  private static void pairTable(Map<String, Score> scores, StringBuilder out) {
+    StringBuilder rows = new StringBuilder();
+    for (Map.Entry<String, Score> entry : scores.entrySet()) {
+      String name = entry.getKey();
+      String className = name.substring(0, name.indexOf('.'));
+      String method = name.substring(name.indexOf('.') + 1);
+      if (isSegmentClass(className) || !method.startsWith("memflow")) {
+        continue;
+      }
+      Score flink = scores.get(className + ".flink" + method.substring("memflow".length()));
+      String label = className + " " + method.substring("memflow".length()).replace(" ", "");
+      rows.append("| ").append(String.join(" | ", List.of(
+              label.trim(), format(entry.getValue()), format(flink), ratio(entry.getValue(), flink),
+              bytes(entry.getValue()), bytes(flink))))
+          .append(" |\n");
+    }
+    if (!rows.isEmpty()) {
+      out.append("| benchmark | memflow | Flink | memflow / Flink | memflow B/op | Flink B/op |\n")
+          .append("|---|--:|--:|--:|--:|--:|\n")
+          .append(rows)
+          .append('\n');
+    }
+  }
+
+  private static boolean isSegmentClass(String className) {
+    for (String[] operation : OPERATIONS) {
+      if (operation[0].equals(className)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Scores in operations per microsecond, which is millions of operations per second. */
@@ -120,132 +173,21 @@ public final class BenchTable {
     };
   }
 
-  private static String format(Double opsPerMicrosecond) {
-    if (opsPerMicrosecond == null) {
-      return "";
-    }
-    double v = opsPerMicrosecond;
-    return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : v >= 1 ? "%.2f" : "%.3f", v);
+  private static String ratio(Score memflow, Score flink) {
+    return memflow == null || flink == null
+        ? ""
+        : String.format(Locale.ROOT, "**%.2f**", memflow.opsPerMicrosecond() / flink.opsPerMicrosecond());
   }
 
-  /** A minimal JSON reader: objects, arrays, strings, numbers (as Double), true, false, null. */
-  static final class Json {
-    private final String text;
-    private int at;
+  private static String bytes(Score score) {
+    return score == null || score.bytesPerOp() == null ? "" : String.format(Locale.ROOT, "%.1f", score.bytesPerOp());
+  }
 
-    Json(String text) {
-      this.text = text;
+  private static String format(Score score) {
+    if (score == null) {
+      return "";
     }
-
-    Object value() {
-      skipSpace();
-      char c = text.charAt(at);
-      switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
-        case '"':
-          return string();
-        default:
-          break;
-      }
-      if (text.startsWith("true", at) || text.startsWith("null", at)) {
-        at += 4;
-        return c == 't' ? Boolean.TRUE : null;
-      }
-      if (text.startsWith("false", at)) {
-        at += 5;
-        return Boolean.FALSE;
-      }
-      if (text.startsWith("NaN", at)) {
-        at += 3;
-        return Double.NaN;
-      }
-      int start = at;
-      while (at < text.length() && "+-.eE0123456789".indexOf(text.charAt(at)) >= 0) {
-        at++;
-      }
-      if (start == at) {
-        throw new IllegalArgumentException("unexpected '" + c + "' at offset " + at);
-      }
-      return Double.valueOf(text.substring(start, at));
-    }
-
-    private Map<String, Object> object() {
-      Map<String, Object> map = new LinkedHashMap<>();
-      at++;
-      skipSpace();
-      if (text.charAt(at) == '}') {
-        at++;
-        return map;
-      }
-      while (true) {
-        skipSpace();
-        String key = string();
-        skipSpace();
-        expect(':');
-        map.put(key, value());
-        skipSpace();
-        if (text.charAt(at++) == '}') {
-          return map;
-        }
-      }
-    }
-
-    private List<Object> array() {
-      List<Object> list = new ArrayList<>();
-      at++;
-      skipSpace();
-      if (text.charAt(at) == ']') {
-        at++;
-        return list;
-      }
-      while (true) {
-        list.add(value());
-        skipSpace();
-        if (text.charAt(at++) == ']') {
-          return list;
-        }
-      }
-    }
-
-    private String string() {
-      expect('"');
-      StringBuilder s = new StringBuilder();
-      for (char c = text.charAt(at++); c != '"'; c = text.charAt(at++)) {
-        if (c == '\\') {
-          char e = text.charAt(at++);
-          switch (e) {
-            case 'n' -> s.append('\n');
-            case 't' -> s.append('\t');
-            case 'r' -> s.append('\r');
-            case 'b' -> s.append('\b');
-            case 'f' -> s.append('\f');
-            case 'u' -> {
-              s.append((char) Integer.parseInt(text.substring(at, at + 4), 16));
-              at += 4;
-            }
-            default -> s.append(e);
-          }
-        } else {
-          s.append(c);
-        }
-      }
-      return s.toString();
-    }
-
-    private void expect(char c) {
-      if (text.charAt(at) != c) {
-        throw new IllegalArgumentException("expected '" + c + "' at offset " + at + ", found '" + text.charAt(at) + "'");
-      }
-      at++;
-    }
-
-    private void skipSpace() {
-      while (at < text.length() && Character.isWhitespace(text.charAt(at))) {
-        at++;
-      }
-    }
+    double v = score.opsPerMicrosecond();
+    return String.format(Locale.ROOT, v >= 100 ? "%.0f" : v >= 10 ? "%.1f" : v >= 1 ? "%.2f" : "%.3f", v);
   }
 }
