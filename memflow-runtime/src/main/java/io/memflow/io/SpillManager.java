@@ -116,8 +116,8 @@ public final class SpillManager implements AutoCloseable {
    *     closed
    */
   public SpillWriter openWriter(SpillFile file, List<MemorySegment> pages) throws IOException {
-    List<MemorySegment> lent = checkPages(pages);
     checkOpen();
+    List<MemorySegment> lent = checkPages(pages);
     checkOwned(file);
     file.claimForWriting();
     Transfer transfer = open(file, WRITE_OPTIONS, "writing");
@@ -135,8 +135,8 @@ public final class SpillManager implements AutoCloseable {
    *     closed
    */
   public SpillReader openReader(SpillFile file, List<MemorySegment> pages) throws IOException {
-    List<MemorySegment> lent = checkPages(pages);
     checkOpen();
+    List<MemorySegment> lent = checkPages(pages);
     checkOwned(file);
     file.checkReadable();
     Transfer transfer = open(file, READ_OPTIONS, "reading");
