@@ -34,6 +34,9 @@ final class FaultyChannel extends FileChannel {
     final CountDownLatch stalled = new CountDownLatch(1);
     final AtomicLong written = new AtomicLong();
     final AtomicLong read = new AtomicLong();
+    /** Reads and writes inside this channel right now: 0 once an owner has its pages back. */
+    final java.util.concurrent.atomic.AtomicInteger inProgress =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     /** An opener that wraps every channel in a faulty one. */
     FileOpener opener() {
@@ -83,6 +86,15 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public int write(ByteBuffer source) throws IOException {
+    faults.inProgress.incrementAndGet();
+    try {
+      return writeFaulty(source);
+    } finally {
+      faults.inProgress.decrementAndGet();
+    }
+  }
+
+  private int writeFaulty(ByteBuffer source) throws IOException {
     stall();
     int allowed = (int) Math.min(source.remaining(), faults.writeLimit - faults.written.get());
     if (allowed <= 0) {
@@ -97,6 +109,15 @@ final class FaultyChannel extends FileChannel {
 
   @Override
   public int read(ByteBuffer target) throws IOException {
+    faults.inProgress.incrementAndGet();
+    try {
+      return readFaulty(target);
+    } finally {
+      faults.inProgress.decrementAndGet();
+    }
+  }
+
+  private int readFaulty(ByteBuffer target) throws IOException {
     stall();
     int allowed = (int) Math.min(target.remaining(), faults.readLimit - faults.read.get());
     if (allowed <= 0) {

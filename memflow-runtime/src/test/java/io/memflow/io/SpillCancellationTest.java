@@ -59,6 +59,7 @@ class SpillCancellationTest {
     assertThat(faults.stalled.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(writer.pagesInFlight()).isEqualTo(1);
     writer.abort();
+    assertThat(faults.inProgress).as("no write into a returned page").hasValue(0);
     assertThat(writer.pagesInFlight()).isZero();
     free(pages);
     assertThat(file.path()).doesNotExist();
@@ -75,6 +76,7 @@ class SpillCancellationTest {
     assertThat(faults.stalled.await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(reader.pagesInFlight()).isEqualTo(4);
     reader.close();
+    assertThat(faults.inProgress).as("no read into a returned page").hasValue(0);
     assertThat(reader.pagesInFlight()).isZero();
     free(pages);
     assertThat(file.path()).exists();
@@ -109,6 +111,7 @@ class SpillCancellationTest {
     owner.start();
     assertThat(faults.stalled.await(10, TimeUnit.SECONDS)).isTrue();
     manager.close();
+    assertThat(faults.inProgress).as("manager close ends every read and write").hasValue(0);
     owner.join(10_000);
     assertThat(owner.isAlive()).as("the writer's thread ended").isFalse();
     assertThat(writerFailure.get()).isInstanceOf(IOException.class)
@@ -124,6 +127,34 @@ class SpillCancellationTest {
     assertThat(manager.liveFiles()).isZero();
     assertThatThrownBy(() -> manager.openReader(done, readPages))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void noBackgroundTaskWritesIntoThePagesAfterTheReaderClosed() throws Exception {
+    List<MemorySegment> writePages = pages(2, 4096);
+    byte[] noise = new byte[12 * PAYLOAD];
+    new java.util.Random(5).nextBytes(noise);
+    SpillFile file = spill(manager, List.of(noise), writePages);
+    free(writePages);
+    byte[][] arrays = new byte[4][4096];
+    List<MemorySegment> pages = new java.util.ArrayList<>();
+    for (byte[] array : arrays) {
+      pages.add(MemorySegments.wrap(array));
+    }
+    faults.gate = new CountDownLatch(1);
+    SpillReader reader = manager.openReader(file, pages);
+    assertThat(faults.stalled.await(10, TimeUnit.SECONDS)).isTrue();
+    reader.close();
+    assertThat(faults.inProgress).as("no read into a returned page").hasValue(0);
+    for (byte[] array : arrays) {
+      java.util.Arrays.fill(array, (byte) 0x5A);
+    }
+    faults.gate.countDown(); // a read that were still in flight would now fill a page
+    Thread.sleep(50);
+    for (byte[] array : arrays) {
+      assertThat(array).containsOnly((byte) 0x5A);
+    }
+    file.delete();
   }
 
   @Test
