@@ -92,7 +92,7 @@ public final class SpillWriter extends AbstractPagedOutputView implements AutoCl
       transfer.channel.close();
     } catch (IOException e) {
       transfer.file.deleteQuietly();
-      throw transfer.describe("closing after", blocks, e);
+      throw transfer.describe("closing the channel after", Math.max(blocks - 1, 0), e);
     }
     transfer.file.markWritten(blocks, transfer.bytesTransferred());
   }

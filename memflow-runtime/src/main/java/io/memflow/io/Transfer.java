@@ -155,10 +155,11 @@ final class Transfer {
       return corrupt;
     }
     Path directory = file.path().toAbsolutePath().getParent();
-    String fix = what.equals("reading") ? "check the disk holding " : "free space in ";
+    String fix = cause instanceof RuntimeException
+        ? "this is a bug in memflow or in the FileOpener's channel, please report it"
+        : (what.equals("reading") ? "check the disk holding " : "free space in ") + directory
+            + " or configure other temp directories (SpillManager.Builder.tempDirectories)";
     return new IOException("spill file " + file.path() + ": " + what + " block " + blockIndex
-        + " failed (" + cause + "); " + fix + directory
-        + " or configure other temp directories (SpillManager.Builder.tempDirectories)."
-        + " The file is deleted.", cause);
+        + " failed (" + cause + "); " + fix + ". The file is deleted.", cause);
   }
 }
