@@ -7,7 +7,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Off-heap memory from the C allocator ({@code malloc} / {@code free}) through the FFM linker.
@@ -22,14 +22,16 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Both calls are linked as critical (no thread-state transition): they are short and never
  * call back into Java. Freed pages of the common sizes wait in a small {@link NativePageCache}
  * for reuse. Thread-safe; {@link #bytesInUse()} counts every byte handed out and not yet freed
- * (cached pages are not in use).
+ * (cached pages are not in use). It is one atomic counter, not a {@code LongAdder}: a sum over
+ * adder cells read while other threads allocate and free can overshoot by far more than is in use,
+ * and callers compare it against budgets while pages move.
  */
 final class NativeMemory {
 
   private static final MethodHandle MALLOC =
       link("malloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
   private static final MethodHandle FREE = link("free", FunctionDescriptor.ofVoid(JAVA_LONG));
-  private static final LongAdder BYTES_IN_USE = new LongAdder();
+  private static final AtomicLong BYTES_IN_USE = new AtomicLong();
   /** Page sizes that are cached: the powers of two from 4 KiB to 1 MiB. */
   private static final long MIN_CACHED_PAGE = 4 * 1024;
   private static final long MAX_CACHED_PAGE = 1024 * 1024;
@@ -87,13 +89,13 @@ final class NativeMemory {
     if (address == 0) {
       address = malloc(bytes);
     }
-    BYTES_IN_USE.add(bytes);
+    BYTES_IN_USE.getAndAdd(bytes);
     return address;
   }
 
   /** Returns memory from {@link #allocate}; {@code bytes} must be the size allocated. */
   static void free(long address, long bytes) {
-    BYTES_IN_USE.add(-bytes);
+    BYTES_IN_USE.getAndAdd(-bytes);
     NativePageCache cache = cacheFor(bytes);
     if (cache == null || !cache.offer(address)) {
       callFree(address);
@@ -163,6 +165,6 @@ final class NativeMemory {
 
   /** Bytes allocated by {@link #allocate} and not yet freed, over the whole process. */
   static long bytesInUse() {
-    return BYTES_IN_USE.sum();
+    return BYTES_IN_USE.get();
   }
 }
