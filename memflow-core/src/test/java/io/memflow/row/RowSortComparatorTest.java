@@ -60,12 +60,12 @@ class RowSortComparatorTest {
         }));
   }
 
-  @Property(tries = 400)
+  @Property(tries = 300)
   void keysCompareAndCompareSerializedAgreeWithTheOracle(@ForAll("cases") Case c) throws IOException {
     checkCase(c.schema(), c.keys(), c.rows());
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void sortingRowsGivesTheOrderOfSortingTheValues(@ForAll("cases") Case c) {
     SortComparator<BinaryRow> comparator = SortComparators.rows(c.schema(), c.keys());
     List<BinaryRow> rows = new ArrayList<>(c.rows().stream().map(v -> RowWriter.row(c.schema(), v)).toList());
