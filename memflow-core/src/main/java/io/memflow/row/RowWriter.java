@@ -86,6 +86,19 @@ public final class RowWriter {
     return putVariable(slot, size);
   }
 
+  /**
+   * Sets field {@code i} (a STRING) to {@code length} bytes of {@code utf8} from {@code offset},
+   * taken as UTF-8 as they are (not checked): how parsers that read UTF-8 text set strings without
+   * building a {@code String}.
+   */
+  public RowWriter setUtf8(int i, byte[] utf8, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, utf8.length);
+    int slot = slot(i, FieldType.STRING);
+    ensureCapacity(length);
+    System.arraycopy(utf8, offset, buffer, end, length);
+    return putVariable(slot, length);
+  }
+
   /** Sets field {@code i} (a BYTES) to a copy of {@code value}, or to null if {@code value} is null. */
   public RowWriter setBytes(int i, byte[] value) {
     if (value == null) {

@@ -1,0 +1,298 @@
+package io.memflow.csv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Splits CSV bytes into rows and fields without building strings: each field is a range of the
+ * parser's buffer, valid until the next {@link #nextRow()}.
+ *
+ * <p><b>The format</b> (RFC 4180, with the delimiter of a {@link CsvFormat}): rows end with LF or
+ * CRLF (the last row may have no end); a field starting with a quote runs to the matching quote,
+ * may hold delimiters and line breaks, and writes a quote as two quotes; after a closing quote
+ * comes a delimiter or the end of the row. An unquoted field is taken as it is (a quote inside it
+ * is an ordinary character). A UTF-8 byte order mark at the start is skipped.
+ *
+ * <p><b>Buffering.</b> Bytes are read in blocks into one array. A row is parsed from its start;
+ * if the buffer ends first, the partial row moves to the front, more bytes are read, and the row
+ * is parsed again. A row longer than the buffer grows it, up to {@link #MAX_ROW_BYTES}, beyond
+ * which the input is refused (an unclosed quote is the usual cause).
+ *
+ * <pre>
+ *   buf: [ consumed rows | row being parsed ........ | free ]
+ *         0              pos                          limit  buf.length
+ * </pre>
+ *
+ * <p>Not thread-safe. Owns the input stream it is given and closes it.
+ */
+final class CsvParser implements AutoCloseable {
+
+  /** The longest row accepted, in bytes. */
+  static final int MAX_ROW_BYTES = 64 << 20;
+
+  private static final int INCOMPLETE = -1;
+  private static final byte QUOTE = '"';
+
+  private final InputStream in;
+  private final Path path;
+  private final byte delimiter;
+  private byte[] buf;
+  private int pos;
+  private int limit;
+  private boolean eof;
+  private long line = 1;
+  private long rowLine;
+  private long rowNewlines;
+
+  private int fields;
+  private int[] starts = new int[16];
+  private int[] ends = new int[16];
+  private boolean[] quoted = new boolean[16];
+  private boolean[] escaped = new boolean[16];
+  private byte[] scratch = new byte[256];
+  private int unescapedLength;
+
+  CsvParser(InputStream in, Path path, CsvFormat format, int bufferBytes) throws IOException {
+    this.in = in;
+    this.path = path;
+    this.delimiter = format.delimiter();
+    this.buf = new byte[bufferBytes];
+    fill();
+    skipByteOrderMark();
+  }
+
+  private void skipByteOrderMark() throws IOException {
+    while (limit < 3 && !eof) {
+      fill();
+    }
+    if (limit >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB && (buf[2] & 0xFF) == 0xBF) {
+      pos = 3;
+    }
+  }
+
+  /**
+   * Moves to the next row.
+   *
+   * @return false at the end of the input
+   * @throws CsvException if a quoted field is not closed properly or a row is too long
+   */
+  boolean nextRow() throws IOException {
+    while (true) {
+      if (pos == limit && eof) {
+        return false;
+      }
+      int end = parseRow(pos);
+      if (end != INCOMPLETE) {
+        pos = end;
+        rowLine = line;
+        line += 1 + rowNewlines;
+        return true;
+      }
+      if (eof) {
+        throw error(line, fields + 1, "a quoted field is not closed before the end of the file; "
+            + "close it with a quote (a quote inside a quoted field is written as two quotes)");
+      }
+      makeRoom();
+      fill();
+    }
+  }
+
+  /** Parses the row at {@code p}; returns the position after it, or INCOMPLETE if the buffer ends first. */
+  private int parseRow(int p) throws CsvException {
+    fields = 0;
+    rowNewlines = 0;
+    int i = p;
+    while (true) {
+      i = i < limit && buf[i] == QUOTE ? parseQuoted(i) : parseUnquoted(i);
+      if (i == INCOMPLETE) {
+        return INCOMPLETE;
+      }
+      if (i == limit) {
+        return eof ? i : INCOMPLETE;
+      }
+      byte b = buf[i];
+      if (b == delimiter) {
+        i++;
+        continue;
+      }
+      if (b == '\n') {
+        return i + 1;
+      }
+      if (i + 1 == limit && !eof) {
+        return INCOMPLETE; // a CR whose LF may follow
+      }
+      return i + 1 < limit && buf[i + 1] == '\n' ? i + 2 : i + 1;
+    }
+  }
+
+  private int parseUnquoted(int i) {
+    int k = i;
+    while (k < limit) {
+      byte b = buf[k];
+      if (b == delimiter || b == '\n' || b == '\r') {
+        break;
+      }
+      k++;
+    }
+    if (k == limit && !eof) {
+      return INCOMPLETE;
+    }
+    addField(i, k, false, false);
+    return k;
+  }
+
+  private int parseQuoted(int i) throws CsvException {
+    int k = i + 1;
+    boolean hasEscapes = false;
+    long newlines = 0;
+    while (true) {
+      if (k >= limit) {
+        return INCOMPLETE;
+      }
+      byte b = buf[k];
+      if (b == QUOTE) {
+        if (k + 1 == limit && !eof) {
+          return INCOMPLETE;
+        }
+        if (k + 1 < limit && buf[k + 1] == QUOTE) {
+          hasEscapes = true;
+          k += 2;
+          continue;
+        }
+        break;
+      }
+      if (b == '\n') {
+        newlines++;
+      }
+      k++;
+    }
+    addField(i + 1, k, true, hasEscapes);
+    rowNewlines += newlines;
+    int after = k + 1;
+    if (after < limit && buf[after] != delimiter && buf[after] != '\n' && buf[after] != '\r') {
+      throw error(line + rowNewlines, fields, "a closing quote is followed by '" + (char) (buf[after] & 0xFF)
+          + "' instead of a delimiter or the end of the row; quote the whole field and write each quote"
+          + " inside it as two quotes");
+    }
+    return after;
+  }
+
+  private void addField(int start, int end, boolean isQuoted, boolean hasEscapes) {
+    if (fields == starts.length) {
+      int size = fields * 2;
+      starts = Arrays.copyOf(starts, size);
+      ends = Arrays.copyOf(ends, size);
+      quoted = Arrays.copyOf(quoted, size);
+      escaped = Arrays.copyOf(escaped, size);
+    }
+    starts[fields] = start;
+    ends[fields] = end;
+    quoted[fields] = isQuoted;
+    escaped[fields] = hasEscapes;
+    fields++;
+  }
+
+  /** Moves the partial row to the front, or grows the buffer if the row fills it. */
+  private void makeRoom() throws CsvException {
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, limit - pos);
+      limit -= pos;
+      pos = 0;
+    } else if (limit == buf.length) {
+      if (buf.length >= MAX_ROW_BYTES) {
+        throw error(line, fields + 1, "the row is longer than " + (MAX_ROW_BYTES >> 20) + " MiB; a quote that is"
+            + " never closed makes the rest of the file one field: check the quotes from this line on");
+      }
+      buf = Arrays.copyOf(buf, Math.min(MAX_ROW_BYTES, buf.length * 2));
+    }
+  }
+
+  private void fill() throws IOException {
+    while (limit < buf.length && !eof) {
+      int n = in.read(buf, limit, buf.length - limit);
+      if (n < 0) {
+        eof = true;
+      } else {
+        limit += n;
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- the current row
+
+  /** The number of fields of the current row. */
+  int fieldCount() {
+    return fields;
+  }
+
+  /** The line the current row starts on (1-based; the header is line 1). */
+  long rowLine() {
+    return rowLine;
+  }
+
+  /** The array holding the current row's fields (valid until the next row). */
+  byte[] buffer() {
+    return buf;
+  }
+
+  /** Where field {@code f}'s raw bytes start in {@link #buffer()}. */
+  int start(int f) {
+    return starts[f];
+  }
+
+  /** The number of raw bytes of field {@code f} (between the quotes, if quoted). */
+  int length(int f) {
+    return ends[f] - starts[f];
+  }
+
+  /** Whether field {@code f} was quoted (so an empty one is an empty string, not a null). */
+  boolean isQuoted(int f) {
+    return quoted[f];
+  }
+
+  /**
+   * The bytes of field {@code f} with doubled quotes undone: the buffer itself if there are none,
+   * else a scratch array (valid until the next call); use with {@link #valueStart} and {@link
+   * #valueLength}.
+   */
+  byte[] value(int f) {
+    if (!escaped[f]) {
+      return buf;
+    }
+    int length = 0;
+    if (scratch.length < length(f)) {
+      scratch = new byte[Math.max(length(f), scratch.length * 2)];
+    }
+    for (int k = starts[f]; k < ends[f]; k++) {
+      scratch[length++] = buf[k];
+      if (buf[k] == QUOTE) {
+        k++; // the second quote of a pair
+      }
+    }
+    unescapedLength = length;
+    return scratch;
+  }
+
+  /** Where the value of {@link #value(int)} starts in the array it returned. */
+  int valueStart(int f) {
+    return escaped[f] ? 0 : starts[f];
+  }
+
+  /** The length of the value of {@link #value(int)} (call {@code value(f)} first). */
+  int valueLength(int f) {
+    return escaped[f] ? unescapedLength : length(f);
+  }
+
+  /** An error at {@code atLine}, column {@code column} (1-based), naming the file. */
+  CsvException error(long atLine, int column, String problem) {
+    return new CsvException(path, atLine, column, null, problem);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -1,0 +1,259 @@
+package io.memflow.csv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.memflow.row.BinaryRow;
+import io.memflow.row.FieldType;
+import io.memflow.row.RowSchema;
+import io.memflow.row.RowWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvTest {
+
+  @TempDir Path dir;
+
+  private Path file(String name, String content) throws IOException {
+    Path path = dir.resolve(name);
+    Files.writeString(path, content, StandardCharsets.UTF_8);
+    return path;
+  }
+
+  private static List<Object[]> readAll(Path path, RowSchema schema, int buffer) throws IOException {
+    List<Object[]> rows = new ArrayList<>();
+    try (CsvRowReader reader = CsvRowReader.open(path, CsvFormat.forPath(path), schema, buffer)) {
+      for (BinaryRow row = reader.next(); row != null; row = reader.next()) {
+        rows.add(row.toValues());
+      }
+    }
+    return rows;
+  }
+
+  private static List<Object[]> readInferred(Path path) throws IOException {
+    RowSchema schema = CsvSchemas.infer(path, CsvFormat.forPath(path), Map.of(), CsvSchemas.DEFAULT_SAMPLE_ROWS);
+    return readAll(path, schema, 1 << 20);
+  }
+
+  // ---------------------------------------------------------------- round trips
+
+  private static final String[] TRICKY = {
+    "", " ", "a,b", "say \"hi\"", "\"", "\"\"", "line\nbreak", "cr\rlf\r\n", "tab\there", "\u00e9t\u00e9 \u20ac \uD83D\uDE00",
+    ",", "\n", "trailing space ", "x".repeat(300)
+  };
+
+  private static Object randomValue(FieldType type, Random random) {
+    if (random.nextInt(8) == 0) {
+      return null;
+    }
+    return switch (type) {
+      case INT -> random.nextInt(4) == 0 ? Integer.MIN_VALUE + random.nextInt(2) : random.nextInt();
+      case LONG -> random.nextInt(4) == 0 ? Long.MAX_VALUE - random.nextInt(2) : random.nextLong();
+      case DOUBLE -> switch (random.nextInt(6)) {
+        case 0 -> new double[] {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY,
+            Double.MIN_VALUE, Double.MAX_VALUE, 1e-300, 12.34}[random.nextInt(9)];
+        case 1 -> random.nextInt(100_000) / 100.0;
+        default -> Double.longBitsToDouble(random.nextLong() & 0x7fefffffffffffffL) * (random.nextBoolean() ? 1 : -1);
+      };
+      case STRING -> random.nextBoolean() ? TRICKY[random.nextInt(TRICKY.length)] : Long.toString(random.nextLong(), 36);
+      case BYTES -> throw new IllegalArgumentException();
+    };
+  }
+
+  @Test
+  void everyValueSurvivesAWriteAndARead_includingQuotesLineBreaksAndUnicode() throws IOException {
+    Random random = new Random(1);
+    for (int trial = 0; trial < 30; trial++) {
+      RowSchema.Builder builder = RowSchema.builder();
+      int columns = 1 + random.nextInt(5);
+      FieldType[] types = {FieldType.INT, FieldType.LONG, FieldType.DOUBLE, FieldType.STRING};
+      for (int c = 0; c < columns; c++) {
+        builder.nullableField("c" + c + (c == 0 ? ",\"odd name\"" : ""), types[random.nextInt(types.length)]);
+      }
+      RowSchema schema = builder.build();
+      CsvFormat format = random.nextBoolean() ? CsvFormat.CSV : CsvFormat.TSV;
+      Path path = dir.resolve("t" + trial + (format == CsvFormat.TSV ? ".tsv" : ".csv"));
+      List<Object[]> expected = new ArrayList<>();
+      try (CsvRowWriter writer = CsvRowWriter.create(path, format, schema)) {
+        for (int r = random.nextInt(200); r > 0; r--) {
+          Object[] values = new Object[columns];
+          for (int c = 0; c < columns; c++) {
+            values[c] = randomValue(schema.type(c), random);
+          }
+          if (columns == 1 && values[0] == null) {
+            values[0] = schema.type(0) == FieldType.STRING ? "" : null;
+          }
+          expected.add(values);
+          writer.write(RowWriter.row(schema, values));
+        }
+        writer.commit();
+      }
+      List<Object[]> read = readAll(path, schema, 16 + random.nextInt(64));
+      assertThat(read).hasSameSizeAs(expected);
+      for (int r = 0; r < read.size(); r++) {
+        assertThat(read.get(r)).as("trial %s row %s of %s", trial, r, path).isEqualTo(expected.get(r));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- parsing
+
+  @Test
+  void crlfNoFinalNewlineByteOrderMarkQuotesAndEmptyFieldsParseAsWritten() throws IOException {
+    Path path = file("a.csv", "\uFEFFid,name,amount\r\n1,\"Smith, J.\",1.5\r\n2,\"say \"\"hi\"\"\",\r\n3,\"\",-0\r\n4,,7");
+    List<Object[]> rows = readInferred(path);
+    assertThat(rows).hasSize(4);
+    assertThat(rows.get(0)).containsExactly(1L, "Smith, J.", 1.5);
+    assertThat(rows.get(1)).containsExactly(2L, "say \"hi\"", null);
+    assertThat(rows.get(2)).containsExactly(3L, "", -0.0);
+    assertThat(rows.get(3)).containsExactly(4L, null, 7.0);
+  }
+
+  @Test
+  void aQuotedFieldMaySpanLinesAndLaterErrorsNameTheRightLine() throws IOException {
+    Path path = file("m.csv", "id,text\n1,\"two\nlines\"\n2,ok\n3,too,many\n");
+    RowSchema schema = CsvSchemas.infer(path, CsvFormat.CSV, Map.of(), 1);
+    try (CsvRowReader reader = CsvRowReader.open(path, CsvFormat.CSV, schema)) {
+      assertThat(reader.next().getString(1)).isEqualTo("two\nlines");
+      assertThat(reader.next().getString(1)).isEqualTo("ok");
+      assertThatThrownBy(reader::next).isInstanceOf(CsvException.class)
+          .hasMessageContaining("line 5").hasMessageContaining("3 fields but the header has 2");
+    }
+  }
+
+  @Test
+  void typesAreInferredFromTheValuesAndDeclarationsWin() throws IOException {
+    Path path = file("types.csv", "a,b,c,d,e\n1,1,x,,-9223372036854775808\n2,2.5,3,,9223372036854775807\n");
+    RowSchema inferred = CsvSchemas.infer(path, CsvFormat.CSV, Map.of(), 100);
+    assertThat(inferred.fields()).extracting(RowSchema.Field::type)
+        .containsExactly(FieldType.LONG, FieldType.DOUBLE, FieldType.STRING, FieldType.STRING, FieldType.LONG);
+    RowSchema declared = CsvSchemas.infer(path, CsvFormat.CSV, CsvSchemas.parseDeclaration("a:string, b:double"), 100);
+    assertThat(declared.type(0)).isEqualTo(FieldType.STRING);
+    assertThat(readAll(path, declared, 1 << 10).get(0)[0]).isEqualTo("1");
+  }
+
+  @Test
+  void aValueBeyondTheSampleThatDoesNotFitSaysWhichTypeToDeclare() throws IOException {
+    Path path = file("late.csv", "id,amount\n1,10\n2,11\n3,12.5\n");
+    RowSchema schema = CsvSchemas.infer(path, CsvFormat.CSV, Map.of(), 2);
+    assertThatThrownBy(() -> readAll(path, schema, 1 << 10)).isInstanceOf(CsvException.class)
+        .hasMessageContaining("late.csv, line 4, column 2 (amount)")
+        .hasMessageContaining("'12.5'")
+        .hasMessageContaining("amount:double");
+  }
+
+  @Test
+  void malformedQuotesAndOverlongRowsAreRefusedWithTheLine() throws IOException {
+    Path junk = file("junk.csv", "a,b\n1,\"x\"y\n");
+    assertThatThrownBy(() -> readInferred(junk)).isInstanceOf(CsvException.class)
+        .hasMessageContaining("line 2, column 2").hasMessageContaining("closing quote");
+    Path open = file("open.csv", "a,b\n1,\"never closed\n2,3\n");
+    assertThatThrownBy(() -> readAll(open, schemaOf("a", "b"), 16)).isInstanceOf(CsvException.class)
+        .hasMessageContaining("not closed");
+    Path overflow = file("big.csv", "a\n99999999999999999999\n");
+    assertThatThrownBy(() -> readAll(overflow, RowSchema.builder().nullableField("a", FieldType.LONG).build(), 64))
+        .isInstanceOf(CsvException.class).hasMessageContaining("a:double");
+  }
+
+  private static RowSchema schemaOf(String... names) {
+    RowSchema.Builder builder = RowSchema.builder();
+    for (String name : names) {
+      builder.nullableField(name, FieldType.STRING);
+    }
+    return builder.build();
+  }
+
+  @Test
+  void headerProblemsAreNamed() throws IOException {
+    assertThatThrownBy(() -> CsvSchemas.infer(file("e.csv", ""), CsvFormat.CSV, Map.of(), 10))
+        .isInstanceOf(CsvException.class).hasMessageContaining("empty");
+    assertThatThrownBy(() -> CsvSchemas.infer(file("d.csv", "a,b,a\n"), CsvFormat.CSV, Map.of(), 10))
+        .isInstanceOf(CsvException.class).hasMessageContaining("column 3 (a)").hasMessageContaining("twice");
+    assertThatThrownBy(() -> CsvSchemas.infer(file("n.csv", "a,,c\n"), CsvFormat.CSV, Map.of(), 10))
+        .isInstanceOf(CsvException.class).hasMessageContaining("column 2");
+    assertThatThrownBy(() -> CsvSchemas.infer(file("x.csv", "a\n1\n"), CsvFormat.CSV, Map.of("b", FieldType.LONG), 10))
+        .isInstanceOf(CsvException.class).hasMessageContaining("'b'");
+    Path other = file("o.csv", "x,y\n1,2\n");
+    assertThatThrownBy(() -> CsvRowReader.open(other, CsvFormat.CSV, schemaOf("x", "z")))
+        .isInstanceOf(CsvException.class).hasMessageContaining("[x, y]");
+    assertThatThrownBy(() -> CsvSchemas.parseDeclaration("a:float")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("int, long, double, string");
+  }
+
+  @Test
+  void numbersParseLikeJava() throws Exception {
+    String[] doubles = {"0", "-0", "1.5", " 2.25 ", "1e10", "-1.5E-300", "NaN", "Infinity", "-Infinity", ".5", "5.",
+        "123456789012345", "1234567890123456789", "0.1", "4.35", "2.2250738585072014E-308"};
+    for (String text : doubles) {
+      byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+      assertThat(Double.valueOf(CsvNumbers.parseDouble(b, 0, b.length))).as(text)
+          .isEqualTo(Double.valueOf(text.strip()));
+    }
+    for (String text : new String[] {"", "-", ".", "1.5f", "1d", "0x1p3", "1,5", "e5", "abc"}) {
+      byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+      assertThatThrownBy(() -> CsvNumbers.parseDouble(b, 0, b.length)).as(text).isInstanceOf(CsvNumbers.NotANumber.class);
+    }
+    Random random = new Random(3);
+    for (int i = 0; i < 100_000; i++) {
+      long value = random.nextInt(3) == 0 ? random.nextLong() : random.nextInt(1_000_000);
+      String text = random.nextBoolean() ? Long.toString(value) : value / 100 + "." + String.format("%02d", Math.abs(value % 100));
+      if (text.startsWith("0.") && value < 0) {
+        text = "-" + text;
+      }
+      byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+      assertThat(CsvNumbers.parseDouble(b, 0, b.length)).as(text).isEqualTo(Double.parseDouble(text));
+      if (!text.contains(".")) {
+        assertThat(CsvNumbers.parseLong(b, 0, b.length)).isEqualTo(value);
+      }
+    }
+    byte[] min = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+    assertThat(CsvNumbers.parseLong(min, 0, min.length)).isEqualTo(Long.MIN_VALUE);
+    byte[] over = "9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> CsvNumbers.parseLong(over, 0, over.length)).isInstanceOf(CsvNumbers.NotANumber.class);
+  }
+
+  // ---------------------------------------------------------------- all or nothing
+
+  @Test
+  void anAbortedOrUncommittedWriteLeavesNothingAndKeepsTheOldTarget() throws IOException {
+    RowSchema schema = schemaOf("a");
+    Path target = file("out.csv", "a\nold\n");
+    try (CsvRowWriter writer = CsvRowWriter.create(target, CsvFormat.CSV, schema)) {
+      writer.write(RowWriter.row(schema, "new"));
+    }
+    assertThat(Files.readString(target)).isEqualTo("a\nold\n");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).containsExactly(target);
+    }
+    try (CsvRowWriter writer = CsvRowWriter.create(target, CsvFormat.CSV, schema)) {
+      writer.write(RowWriter.row(schema, "new"));
+      writer.commit();
+      assertThat(writer.rowsWritten()).isOne();
+      assertThatThrownBy(() -> writer.write(RowWriter.row(schema, "late"))).isInstanceOf(IllegalStateException.class);
+    }
+    assertThat(Files.readString(target)).isEqualTo("a\nnew\n");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).containsExactly(target);
+    }
+  }
+
+  @Test
+  void aRowLongerThanTheBufferGrowsIt() throws IOException {
+    String longValue = "v".repeat(10_000);
+    Path path = file("long.csv", "a,b\n" + longValue + ",\"" + longValue.replace("v", "\"\"") + "\"\n");
+    List<Object[]> rows = readAll(path, schemaOf("a", "b"), 16);
+    assertThat(rows.get(0)[0]).isEqualTo(longValue);
+    assertThat((String) rows.get(0)[1]).isEqualTo("\"".repeat(10_000));
+    assertThat(Arrays.asList(rows.get(0))).hasSize(2);
+  }
+}
