@@ -25,7 +25,7 @@ final class FixedPages implements PageSource, AutoCloseable {
   }
 
   @Override
-  public MemorySegment nextPage(Object taker) {
+  public MemorySegment nextPage() {
     return free.pollFirst();
   }
 

@@ -125,7 +125,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   }
 
   private boolean addIndexPage() {
-    MemorySegment page = source.nextPage(this);
+    MemorySegment page = source.nextPage();
     if (page == null) {
       return false;
     }
@@ -318,7 +318,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     protected MemorySegment nextSegment(MemorySegment current, int positionInCurrent) throws EOFException {
       int next = pageIndex + 1;
       if (next == pages.size()) {
-        MemorySegment page = source.nextPage(NormalizedKeySorter.this);
+        MemorySegment page = source.nextPage();
         if (page == null) {
           throw new EOFException("sort buffer is full: recordPages=" + pages.size());
         }

@@ -8,8 +8,8 @@ import io.memflow.memory.MemorySegment;
  */
 interface PageSource {
 
-  /** A page for {@code taker}, or {@code null} if none may be taken now (the buffer is full). */
-  MemorySegment nextPage(Object taker);
+  /** A page, or {@code null} if none may be taken now (the buffer is full). */
+  MemorySegment nextPage();
 
   /** Gives back a page taken with {@link #nextPage}. */
   void returnPage(MemorySegment page);

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Test comparators over {@link Rec}, in several flavours of normalized key, either direction. */
-final class RecComparator implements SortComparator<Rec> {
+class RecComparator implements SortComparator<Rec> {
 
   enum Kind {
     /** Orders by key; an 8-byte prefix decides the order. */
