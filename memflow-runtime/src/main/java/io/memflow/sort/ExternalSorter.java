@@ -90,6 +90,7 @@ public final class ExternalSorter<T> implements AutoCloseable {
   public void write(T record) throws IOException {
     Objects.requireNonNull(record, "record");
     checkInput();
+    boolean retriedIdle = false;
     while (true) {
       if (filling == null) {
         filling = pipeline.takeFree();
@@ -102,10 +103,14 @@ public final class ExternalSorter<T> implements AutoCloseable {
       if (!filling.isEmpty()) {
         pipeline.handOff(filling);
         filling = null;
-      } else if (!pipeline.awaitReturn()) {
+      } else if (pipeline.awaitReturn()) {
+        retriedIdle = false;
+      } else if (!retriedIdle) {
+        retriedIdle = true; // a spill may have given pages back between the write and the check
+      } else {
         throw new IllegalArgumentException("record does not fit an empty sort buffer of at most "
             + (pool.total() - PagePool.IO_PAGES) / buffers.size() + " pages of " + manager.pageSize()
-            + " bytes (sorter of " + pool.total() + " pages, " + buffers.size() + " buffers): " + record);
+            + " bytes (" + pool + "): " + record);
       }
     }
   }

@@ -146,6 +146,7 @@ final class SortPipeline<T> {
    */
   boolean awaitReturn() throws IOException {
     synchronized (lock) {
+      checkUsable();
       if (full.isEmpty() && sorted.isEmpty() && inFlight == 0) {
         return false;
       }
