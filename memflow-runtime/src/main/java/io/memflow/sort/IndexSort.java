@@ -38,11 +38,15 @@ final class IndexSort {
 
   /** Sorts all entries of {@code s}. */
   static void sort(IndexedSortable s) {
+    sort(s, depthLimit(s.size()));
+  }
+
+  /** Sorts all entries of {@code s}, switching to heapsort below {@code depthLimit} levels (tests). */
+  static void sort(IndexedSortable s, int depthLimit) {
     int n = s.size();
-    if (n < 2) {
-      return;
+    if (n > 1) {
+      sort(s, 0, n - 1, depthLimit, s.hasPrefix());
     }
-    sort(s, 0, n - 1, depthLimit(n), s.hasPrefix());
   }
 
   static int depthLimit(int n) {

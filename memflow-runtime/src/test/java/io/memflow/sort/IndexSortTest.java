@@ -109,6 +109,21 @@ class IndexSortTest {
   }
 
   @Test
+  void theHeapsortGuardTakesOverWhenTheRecursionIsTooDeep() {
+    Random random = new Random(4);
+    for (int depth = 0; depth <= 3; depth++) {
+      for (int divisor : new int[] {0, 1, 8}) {
+        int[] values = random.ints(5_000, -300, 300).toArray();
+        int[] expected = values.clone();
+        Arrays.sort(expected);
+        IntArray array = new IntArray(values, divisor, divisor == 1);
+        IndexSort.sort(array, depth);
+        assertThat(array.values).as("depth=%s divisor=%s", depth, divisor).isEqualTo(expected);
+      }
+    }
+  }
+
+  @Test
   void depthLimitIsTwiceTheLogarithm() {
     assertThat(IndexSort.depthLimit(1)).isZero();
     assertThat(IndexSort.depthLimit(1024)).isEqualTo(20);
