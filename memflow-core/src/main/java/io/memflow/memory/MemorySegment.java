@@ -85,10 +85,8 @@ public final class MemorySegment {
     return new MemorySegment(memory, array, offset, 0, owner);
   }
 
-  @SuppressWarnings("restricted") // the address and size come from NativeMemory.allocate
   static MemorySegment ofNative(long address, int size, Object owner) {
-    return new MemorySegment(
-        java.lang.foreign.MemorySegment.ofAddress(address).reinterpret(size), null, 0, address, owner);
+    return new MemorySegment(NativeMemory.slice(address, size), null, 0, address, owner);
   }
 
   static MemorySegment ofDirectBuffer(ByteBuffer buffer, Object owner) {
@@ -557,8 +555,13 @@ public final class MemorySegment {
       throw new java.nio.BufferOverflowException();
     }
     int position = target.position();
-    java.lang.foreign.MemorySegment.copy(
-        memory, index, java.lang.foreign.MemorySegment.ofBuffer(target), 0, length);
+    if (target.hasArray()) { // no segment over the buffer: nothing allocated per call
+      java.lang.foreign.MemorySegment.copy(
+          memory, BYTE, index, target.array(), target.arrayOffset() + position, length);
+    } else {
+      java.lang.foreign.MemorySegment.copy(
+          memory, index, java.lang.foreign.MemorySegment.ofBuffer(target), 0, length);
+    }
     target.position(position + length);
   }
 
@@ -575,8 +578,13 @@ public final class MemorySegment {
       throw new java.nio.BufferUnderflowException();
     }
     int position = source.position();
-    java.lang.foreign.MemorySegment.copy(
-        java.lang.foreign.MemorySegment.ofBuffer(source), 0, memory, index, length);
+    if (source.hasArray()) { // no segment over the buffer: nothing allocated per call
+      java.lang.foreign.MemorySegment.copy(
+          source.array(), source.arrayOffset() + position, memory, BYTE, index, length);
+    } else {
+      java.lang.foreign.MemorySegment.copy(
+          java.lang.foreign.MemorySegment.ofBuffer(source), 0, memory, index, length);
+    }
     source.position(position + length);
   }
 
@@ -802,6 +810,18 @@ public final class MemorySegment {
       s.append(" owned by ").append(owner);
     }
     return s.toString();
+  }
+
+  /**
+   * Consistent with {@code Object}'s identity equality, which segments keep. Off-heap segments
+   * hash their address (unique among live segments) instead of asking the JVM for an identity
+   * hash, which is slow to create and managers put every page they hand out in a hash set.
+   */
+  @Override
+  public int hashCode() {
+    return nativeAddress != 0
+        ? Long.hashCode(nativeAddress * 0x9E3779B97F4A7C15L)
+        : System.identityHashCode(this);
   }
 
   /** A description: kind, identity, size, owner, and whether it was freed. */

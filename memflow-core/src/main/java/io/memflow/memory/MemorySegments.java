@@ -145,6 +145,21 @@ public final class MemorySegments {
     return NativeMemory.bytesInUse();
   }
 
+  /**
+   * Bytes of freed off-heap pages that memflow keeps for reuse instead of returning them to the C
+   * allocator: at most 4 MiB per page size (power-of-two sizes from 4 KiB to 1 MiB), so that
+   * pages freed and allocated again skip {@code malloc}. Part of the process's native memory,
+   * not of {@link #offHeapBytesInUse()}.
+   */
+  public static long offHeapBytesCached() {
+    return NativeMemory.bytesCached();
+  }
+
+  /** Returns every cached off-heap page to the C allocator; returns the bytes released. */
+  public static long trimOffHeapCache() {
+    return NativeMemory.trimCache();
+  }
+
   private static void checkSize(int size) {
     if (size < 0) {
       throw new IllegalArgumentException("size=" + size + " must not be negative");

@@ -7,7 +7,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Off-heap memory from the C allocator ({@code malloc} / {@code free}) through the FFM linker.
@@ -20,15 +20,35 @@ import java.util.concurrent.atomic.LongAdder;
  * segment unusable before the memory goes back to the allocator.
  *
  * <p>Both calls are linked as critical (no thread-state transition): they are short and never
- * call back into Java. Thread-safe; {@link #bytesInUse()} counts every byte handed out and not
- * yet freed.
+ * call back into Java. Freed pages of the common sizes wait in a small {@link NativePageCache}
+ * for reuse. Thread-safe; {@link #bytesInUse()} counts every byte handed out and not yet freed
+ * (cached pages are not in use). It is one atomic counter, not a {@code LongAdder}: a sum over
+ * adder cells read while other threads allocate and free can overshoot by far more than is in use,
+ * and callers compare it against budgets while pages move.
  */
 final class NativeMemory {
 
   private static final MethodHandle MALLOC =
       link("malloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
   private static final MethodHandle FREE = link("free", FunctionDescriptor.ofVoid(JAVA_LONG));
-  private static final LongAdder BYTES_IN_USE = new LongAdder();
+  private static final AtomicLong BYTES_IN_USE = new AtomicLong();
+  /** Page sizes that are cached: the powers of two from 4 KiB to 1 MiB. */
+  private static final long MIN_CACHED_PAGE = 4 * 1024;
+  private static final long MAX_CACHED_PAGE = 1024 * 1024;
+  /** One cache per cached page size, indexed by log2 of the size. */
+  private static final NativePageCache[] CACHES = new NativePageCache[21];
+
+  static {
+    for (long size = MIN_CACHED_PAGE; size <= MAX_CACHED_PAGE; size <<= 1) {
+      CACHES[Long.numberOfTrailingZeros(size)] = new NativePageCache(size);
+    }
+  }
+  /**
+   * The whole address space as one segment, made once: slicing it gives a page's segment without
+   * a per-page {@code reinterpret} (a restricted, caller-sensitive call that costs more than the
+   * {@code malloc} itself).
+   */
+  private static final java.lang.foreign.MemorySegment ADDRESS_SPACE = addressSpace();
 
   @SuppressWarnings("restricted") // linking malloc and free is what this class is for
   private static MethodHandle link(String function, FunctionDescriptor descriptor) {
@@ -44,15 +64,81 @@ final class NativeMemory {
         libc.find(function).orElseThrow(), descriptor, Linker.Option.critical(false));
   }
 
+  @SuppressWarnings("restricted") // only sliced at addresses that NativeMemory.allocate returned
+  private static java.lang.foreign.MemorySegment addressSpace() {
+    return java.lang.foreign.MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+  }
+
   private NativeMemory() {}
 
+  /** A segment over {@code [address, address + bytes)}, memory from {@link #allocate}. */
+  static java.lang.foreign.MemorySegment slice(long address, long bytes) {
+    return ADDRESS_SPACE.asSlice(address, bytes);
+  }
+
   /**
-   * Allocates {@code bytes} bytes of uninitialised native memory.
+   * Allocates {@code bytes} bytes of uninitialised native memory: a cached page of that size if
+   * there is one (see {@link NativePageCache}), else from {@code malloc}.
    *
    * @return the address, never 0
    * @throws OutOfMemoryError if the C allocator has no memory left
    */
   static long allocate(long bytes) {
+    NativePageCache cache = cacheFor(bytes);
+    long address = cache == null ? 0 : cache.poll();
+    if (address == 0) {
+      address = malloc(bytes);
+    }
+    BYTES_IN_USE.getAndAdd(bytes);
+    return address;
+  }
+
+  /** Returns memory from {@link #allocate}; {@code bytes} must be the size allocated. */
+  static void free(long address, long bytes) {
+    BYTES_IN_USE.getAndAdd(-bytes);
+    NativePageCache cache = cacheFor(bytes);
+    if (cache == null || !cache.offer(address)) {
+      callFree(address);
+    }
+  }
+
+  /**
+   * Gives every cached page back to the C allocator; returns the bytes released. Pages freed
+   * later are cached again.
+   */
+  static long trimCache() {
+    long released = 0;
+    for (int shift = 0; shift < CACHES.length; shift++) {
+      if (CACHES[shift] != null) {
+        for (long address : CACHES[shift].drain()) {
+          callFree(address);
+          released += 1L << shift;
+        }
+      }
+    }
+    return released;
+  }
+
+  /** Bytes held in the page caches: freed by their segments, not yet returned to the C allocator. */
+  static long bytesCached() {
+    long cached = 0;
+    for (int shift = 0; shift < CACHES.length; shift++) {
+      if (CACHES[shift] != null) {
+        cached += (long) CACHES[shift].size() << shift;
+      }
+    }
+    return cached;
+  }
+
+  /** The cache for pages of {@code bytes} bytes, or null if that is not a cached page size. */
+  private static NativePageCache cacheFor(long bytes) {
+    if (bytes < MIN_CACHED_PAGE || bytes > MAX_CACHED_PAGE || Long.bitCount(bytes) != 1) {
+      return null;
+    }
+    return CACHES[Long.numberOfTrailingZeros(bytes)];
+  }
+
+  private static long malloc(long bytes) {
     long address;
     try {
       address = (long) MALLOC.invokeExact(bytes);
@@ -66,22 +152,19 @@ final class NativeMemory {
               + " bytes of off-heap memory: the C allocator returned NULL (the process is out of"
               + " native memory; lower the memory budget or raise the container's limit)");
     }
-    BYTES_IN_USE.add(bytes);
     return address;
   }
 
-  /** Returns memory from {@link #allocate}; {@code bytes} must be the size allocated. */
-  static void free(long address, long bytes) {
+  private static void callFree(long address) {
     try {
       FREE.invokeExact(address);
     } catch (Throwable t) {
       throw new IllegalStateException("free(" + address + ") failed", t);
     }
-    BYTES_IN_USE.add(-bytes);
   }
 
   /** Bytes allocated by {@link #allocate} and not yet freed, over the whole process. */
   static long bytesInUse() {
-    return BYTES_IN_USE.sum();
+    return BYTES_IN_USE.get();
   }
 }

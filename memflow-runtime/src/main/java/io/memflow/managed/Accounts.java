@@ -26,8 +26,11 @@ final class Accounts {
 
   /** Records freshly allocated pages (already paid from the budget) as {@code owner}'s. */
   void addPages(Object owner, List<MemorySegment> pages) {
-    while (!open(owner).addPages(pages)) {
+    Account account = accounts.computeIfAbsent(owner, newAccount);
+    while (!account.addPages(pages)) {
+      accounts.remove(owner, account);
       Thread.onSpinWait();
+      account = accounts.computeIfAbsent(owner, newAccount);
     }
   }
 

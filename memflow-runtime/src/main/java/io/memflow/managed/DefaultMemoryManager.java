@@ -101,17 +101,18 @@ final class DefaultMemoryManager implements MemoryManager {
 
   @Override
   public void release(Collection<MemorySegment> pagesToRelease) {
-    List<MemorySegment> foreign = new ArrayList<>(0);
+    List<MemorySegment> foreign = null;
     long bytes = 0;
     for (MemorySegment page : pagesToRelease) {
       try {
         bytes += accounts.releasePage(page) ? pages.pageSize() : 0;
       } catch (IllegalArgumentException e) {
+        foreign = foreign == null ? new ArrayList<>() : foreign;
         foreign.add(page);
       }
     }
     giveBack(bytes);
-    if (!foreign.isEmpty()) {
+    if (foreign != null) {
       throw new IllegalArgumentException(
           foreign.size() + " of " + pagesToRelease.size()
               + " pages were not allocated by this memory manager (the others were released): "

@@ -1,0 +1,205 @@
+package io.memflow.row;
+
+import static io.memflow.row.RowLayout.VAR_LENGTH_IN_SLOT;
+import static io.memflow.row.RowLayout.VAR_OFFSET_IN_SLOT;
+
+import io.memflow.memory.MemorySegment;
+import io.memflow.memory.MemorySegments;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Builds rows of one schema field by field: {@link #reset()}, then set every field exactly once
+ * (in any order), then {@link #writeTo} a {@link BinaryRow} or {@link #toRow()}. Variable-length
+ * fields are appended to the variable part in the order they are set.
+ *
+ * <p>Reusable and not thread-safe; owns a heap buffer that grows to the largest row built. A
+ * {@link #writeTo} copies, so the writer may be reset and reused right after.
+ */
+public final class RowWriter {
+
+  private final RowSchema schema;
+  private final int fieldCount;
+  private final int fixedBytes;
+  private final boolean[] set;
+  private byte[] buffer;
+  private MemorySegment segment;
+  private int end;
+
+  /** A writer for rows of {@code schema}, reset and ready. */
+  public RowWriter(RowSchema schema) {
+    this.schema = Objects.requireNonNull(schema, "schema");
+    this.fieldCount = schema.fieldCount();
+    this.fixedBytes = RowLayout.fixedPartBytes(fieldCount);
+    this.set = new boolean[fieldCount];
+    this.buffer = new byte[Math.max(64, fixedBytes * 2)];
+    this.segment = MemorySegments.wrap(buffer);
+    reset();
+  }
+
+  /**
+   * The row of {@code values} (Integer, Long, Double, String, byte[] or null by field type): a
+   * convenience for tests and examples.
+   *
+   * @throws IllegalArgumentException if the number of values is not the field count
+   * @throws ClassCastException if a value does not match its field's type
+   */
+  public static BinaryRow row(RowSchema schema, Object... values) {
+    return new RowWriter(schema).setAll(values).toRow();
+  }
+
+  /** Starts a new row: every field unset. */
+  public RowWriter reset() {
+    Arrays.fill(buffer, 0, fixedBytes, (byte) 0);
+    Arrays.fill(set, false);
+    end = fixedBytes;
+    return this;
+  }
+
+  /** Sets field {@code i} (an INT). */
+  public RowWriter setInt(int i, int value) {
+    segment.putIntLittleEndian(slot(i, FieldType.INT), value);
+    return this;
+  }
+
+  /** Sets field {@code i} (a LONG). */
+  public RowWriter setLong(int i, long value) {
+    segment.putLongLittleEndian(slot(i, FieldType.LONG), value);
+    return this;
+  }
+
+  /** Sets field {@code i} (a DOUBLE); every NaN is stored as the canonical NaN. */
+  public RowWriter setDouble(int i, double value) {
+    segment.putLongLittleEndian(slot(i, FieldType.DOUBLE), Double.doubleToLongBits(value));
+    return this;
+  }
+
+  /** Sets field {@code i} (a STRING) to {@code value}'s UTF-8 bytes, or to null if {@code value} is null. */
+  public RowWriter setString(int i, String value) {
+    if (value == null) {
+      return setNull(i);
+    }
+    int slot = slot(i, FieldType.STRING);
+    int size = Utf8.encodedLength(value);
+    ensureCapacity(size);
+    Utf8.encode(value, buffer, end, end + size);
+    return putVariable(slot, size);
+  }
+
+  /** Sets field {@code i} (a BYTES) to a copy of {@code value}, or to null if {@code value} is null. */
+  public RowWriter setBytes(int i, byte[] value) {
+    if (value == null) {
+      return setNull(i);
+    }
+    int slot = slot(i, FieldType.BYTES);
+    ensureCapacity(value.length);
+    System.arraycopy(value, 0, buffer, end, value.length);
+    return putVariable(slot, value.length);
+  }
+
+  /**
+   * Sets field {@code i} to null.
+   *
+   * @throws IllegalArgumentException if the field is not nullable
+   */
+  public RowWriter setNull(int i) {
+    if (!schema.isNullable(i)) {
+      throw new IllegalArgumentException("field=" + i + " (" + schema.field(i) + ") is not nullable");
+    }
+    markSet(i);
+    buffer[RowLayout.nullByteOffset(i)] |= (byte) RowLayout.nullBitMask(i);
+    return this;
+  }
+
+  /** Sets every field from {@code values}, as {@link #row} describes. */
+  public RowWriter setAll(Object... values) {
+    if (values.length != fieldCount) {
+      throw new IllegalArgumentException("values=" + values.length + " fieldCount=" + fieldCount);
+    }
+    for (int i = 0; i < fieldCount; i++) {
+      setValue(i, values[i]);
+    }
+    return this;
+  }
+
+  private void setValue(int i, Object value) {
+    if (value == null) {
+      setNull(i);
+      return;
+    }
+    switch (schema.type(i)) {
+      case INT -> setInt(i, (Integer) value);
+      case LONG -> setLong(i, (Long) value);
+      case DOUBLE -> setDouble(i, (Double) value);
+      case STRING -> setString(i, (String) value);
+      case BYTES -> setBytes(i, (byte[]) value);
+    }
+  }
+
+  /** The size of the row built so far, in bytes. */
+  public int sizeInBytes() {
+    return end;
+  }
+
+  /**
+   * Copies the row into {@code target}'s own buffer and points {@code target} at it.
+   *
+   * @throws IllegalStateException if a field was not set
+   */
+  public void writeTo(BinaryRow target) {
+    checkComplete();
+    target.buffer(end);
+    System.arraycopy(buffer, 0, target.bufferArray(), 0, end);
+    target.pointToBuffer(end);
+  }
+
+  /** A new row holding a copy of the row built so far (see {@link #writeTo}). */
+  public BinaryRow toRow() {
+    BinaryRow row = new BinaryRow(schema);
+    writeTo(row);
+    return row;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private int slot(int i, FieldType type) {
+    FieldType actual = schema.type(i);
+    if (actual != type) {
+      throw new IllegalArgumentException("field=" + i + " (" + schema.field(i) + ") is " + actual + ", not " + type);
+    }
+    markSet(i);
+    return RowLayout.slotOffset(fieldCount, i);
+  }
+
+  private void markSet(int i) {
+    if (set[i]) {
+      throw new IllegalStateException("field=" + i + " (" + schema.field(i) + ") is already set since reset()");
+    }
+    set[i] = true;
+  }
+
+  private RowWriter putVariable(int slot, int size) {
+    segment.putIntLittleEndian(slot + VAR_OFFSET_IN_SLOT, end);
+    segment.putIntLittleEndian(slot + VAR_LENGTH_IN_SLOT, size);
+    end += size;
+    return this;
+  }
+
+  private void ensureCapacity(int more) {
+    if (more > Integer.MAX_VALUE - 8 - end) {
+      throw new IllegalArgumentException("row of " + end + " bytes cannot grow by " + more + " bytes, max=" + (Integer.MAX_VALUE - 8));
+    }
+    if (end + more > buffer.length) {
+      buffer = Arrays.copyOf(buffer, (int) Math.max(end + more, Math.min(Integer.MAX_VALUE - 8, 2L * buffer.length)));
+      segment = MemorySegments.wrap(buffer);
+    }
+  }
+
+  private void checkComplete() {
+    for (int i = 0; i < fieldCount; i++) {
+      if (!set[i]) {
+        throw new IllegalStateException("field=" + i + " (" + schema.field(i) + ") was not set since reset()");
+      }
+    }
+  }
+}

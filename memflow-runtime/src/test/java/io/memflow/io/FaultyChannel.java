@@ -1,0 +1,214 @@
+package io.memflow.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A file channel that fails or stalls on purpose: the fault-injection seam the spill tests plug in
+ * through {@link FileOpener}. Writes fail once {@link Faults#writeLimit} bytes are written (as a
+ * full disk does), reads once {@link Faults#readLimit} bytes are read; with a gate set, every write
+ * or read waits until the gate opens or the channel is closed (then throws {@link
+ * AsynchronousCloseException}, as a real channel closed under a blocked call does).
+ */
+final class FaultyChannel extends FileChannel {
+
+  /** What to break; shared by every channel the opener makes. */
+  static final class Faults {
+    volatile long writeLimit = Long.MAX_VALUE;
+    volatile String writeError = "No space left on device";
+    volatile long readLimit = Long.MAX_VALUE;
+    volatile CountDownLatch gate; // null: no stalling
+    final CountDownLatch stalled = new CountDownLatch(1);
+    final AtomicLong written = new AtomicLong();
+    final AtomicLong read = new AtomicLong();
+    /** Reads and writes inside this channel right now: 0 once an owner has its pages back. */
+    final java.util.concurrent.atomic.AtomicInteger inProgress =
+        new java.util.concurrent.atomic.AtomicInteger();
+
+    /** An opener that wraps every channel in a faulty one. */
+    FileOpener opener() {
+      return (path, options) -> new FaultyChannel(FileChannel.open(path, options), this);
+    }
+
+    /** An opener that breaks only the channels of writers (or only of readers). */
+    FileOpener opener(boolean writers) {
+      return (path, options) -> options.contains(StandardOpenOption.WRITE) == writers
+          ? new FaultyChannel(FileChannel.open(path, options), this)
+          : FileChannel.open(path, options);
+    }
+  }
+
+  private final FileChannel delegate;
+  private final Faults faults;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  FaultyChannel(FileChannel delegate, Faults faults) {
+    this.delegate = delegate;
+    this.faults = faults;
+  }
+
+  static FileOpener failingOpener(String message) {
+    return (Path path, Set<? extends OpenOption> options) -> {
+      throw new IOException(message);
+    };
+  }
+
+  private void stall() throws IOException {
+    CountDownLatch gate = faults.gate;
+    if (gate == null) {
+      return;
+    }
+    faults.stalled.countDown();
+    try {
+      while (!gate.await(1, TimeUnit.MILLISECONDS)) {
+        if (closed.getCount() == 0) {
+          throw new AsynchronousCloseException();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  @Override
+  public int write(ByteBuffer source) throws IOException {
+    faults.inProgress.incrementAndGet();
+    try {
+      return writeFaulty(source);
+    } finally {
+      faults.inProgress.decrementAndGet();
+    }
+  }
+
+  private int writeFaulty(ByteBuffer source) throws IOException {
+    stall();
+    int allowed = (int) Math.min(source.remaining(), faults.writeLimit - faults.written.get());
+    if (allowed <= 0) {
+      throw new IOException(faults.writeError);
+    }
+    ByteBuffer part = source.slice(source.position(), allowed);
+    int n = delegate.write(part);
+    source.position(source.position() + n);
+    faults.written.addAndGet(n);
+    return n;
+  }
+
+  @Override
+  public int read(ByteBuffer target) throws IOException {
+    faults.inProgress.incrementAndGet();
+    try {
+      return readFaulty(target);
+    } finally {
+      faults.inProgress.decrementAndGet();
+    }
+  }
+
+  private int readFaulty(ByteBuffer target) throws IOException {
+    stall();
+    int allowed = (int) Math.min(target.remaining(), faults.readLimit - faults.read.get());
+    if (allowed <= 0) {
+      throw new IOException("Input/output error");
+    }
+    ByteBuffer part = target.slice(target.position(), allowed);
+    int n = delegate.read(part);
+    if (n > 0) {
+      target.position(target.position() + n);
+      faults.read.addAndGet(n);
+    }
+    return n;
+  }
+
+  @Override
+  protected void implCloseChannel() throws IOException {
+    closed.countDown();
+    delegate.close();
+  }
+
+  // ---------------------------------------------------------------- plain delegation
+
+  @Override
+  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+    return delegate.read(dsts, offset, length);
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    return delegate.write(srcs, offset, length);
+  }
+
+  @Override
+  public long position() throws IOException {
+    return delegate.position();
+  }
+
+  @Override
+  public FileChannel position(long newPosition) throws IOException {
+    delegate.position(newPosition);
+    return this;
+  }
+
+  @Override
+  public long size() throws IOException {
+    return delegate.size();
+  }
+
+  @Override
+  public FileChannel truncate(long size) throws IOException {
+    delegate.truncate(size);
+    return this;
+  }
+
+  @Override
+  public void force(boolean metaData) throws IOException {
+    delegate.force(metaData);
+  }
+
+  @Override
+  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    return delegate.transferTo(position, count, target);
+  }
+
+  @Override
+  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+    return delegate.transferFrom(src, position, count);
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    return delegate.read(dst, position);
+  }
+
+  @Override
+  public int write(ByteBuffer src, long position) throws IOException {
+    return delegate.write(src, position);
+  }
+
+  @Override
+  public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+    return delegate.map(mode, position, size);
+  }
+
+  @Override
+  public FileLock lock(long position, long size, boolean shared) throws IOException {
+    return delegate.lock(position, size, shared);
+  }
+
+  @Override
+  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    return delegate.tryLock(position, size, shared);
+  }
+}
