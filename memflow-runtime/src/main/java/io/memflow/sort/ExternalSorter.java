@@ -1,5 +1,6 @@
 package io.memflow.sort;
 
+import io.memflow.io.SpillManager;
 import io.memflow.managed.MemoryAllocationException;
 import io.memflow.managed.MemoryManager;
 import io.memflow.memory.MemorySegment;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Sorts any amount of records in a fixed budget of managed memory: records go into in-memory sort
@@ -34,9 +36,14 @@ import java.util.concurrent.atomic.AtomicReference;
  * exception) is thrown to the caller from its next call as an {@link IOException} with the
  * failure as its cause. The sorter must then be closed.
  *
- * <p><b>Ownership.</b> The sorter owns its pages, its spill files and its thread; {@link #close()}
- * stops the thread, deletes every file, releases every page and unregisters the consumer, after
- * success, failure or cancellation. Idempotent.
+ * <p><b>Spilling.</b> Runs are files of a {@link SpillManager}: the caller's, given with {@link
+ * Builder#spillManager}, or else one the sorter creates in {@code java.io.tmpdir} on its first
+ * spill (an input that fits creates none).
+ *
+ * <p><b>Ownership.</b> The sorter owns its pages, its spill files, its thread and the spill
+ * manager it created (never one it was given); {@link #close()} stops the thread, deletes every
+ * file it created, closes its own spill manager, releases every page and unregisters the
+ * consumer, after success, failure or cancellation. Idempotent.
  *
  * @param <T> the type of the records
  */
@@ -48,6 +55,7 @@ public final class ExternalSorter<T> implements AutoCloseable {
   private final SortComparator<T> comparator;
   private final Combiner<T> combiner;
   private final SortPipeline<T> pipeline;
+  private final RunStorage storage;
   private final List<NormalizedKeySorter<T>> buffers;
   private final long thresholdBytes;
   private NormalizedKeySorter<T> filling;
@@ -68,7 +76,10 @@ public final class ExternalSorter<T> implements AutoCloseable {
     }
     long sortBytes = (long) (pages.size() - PagePool.IO_PAGES) * manager.pageSize();
     this.thresholdBytes = (long) Math.ceil(sortBytes * b.spillThreshold);
-    this.pipeline = new SortPipeline<>(buffers, pool, b.storage, b.comparator, b.combiner, b.maxFanIn,
+    this.storage = b.storage != null ? b.storage
+        : b.spillManager != null ? SpillRunStorage.shared(b.spillManager)
+        : SpillRunStorage.owning(b.spillManagerFactory);
+    this.pipeline = new SortPipeline<>(buffers, pool, storage, b.comparator, b.combiner, b.maxFanIn,
         "memflow-sort-" + owner);
   }
 
@@ -174,6 +185,11 @@ public final class ExternalSorter<T> implements AutoCloseable {
     return pipeline.mergePasses();
   }
 
+  /** The run storage (tests). */
+  RunStorage storage() {
+    return storage;
+  }
+
   /** The number of pages the sorter holds now (fewer after reclaims). */
   public int pages() {
     return pool.total();
@@ -212,6 +228,7 @@ public final class ExternalSorter<T> implements AutoCloseable {
       }
     } finally {
       pipeline.deleteRuns();
+      storage.close();
       pool.close();
       manager.unregisterConsumer(owner);
     }
@@ -271,6 +288,8 @@ public final class ExternalSorter<T> implements AutoCloseable {
     private int pages = -1;
     private long bytes = -1;
     private RunStorage storage;
+    private SpillManager spillManager;
+    private Supplier<SpillManager> spillManagerFactory = () -> SpillManager.builder().build();
     private int maxFanIn = DEFAULT_MAX_FAN_IN;
     private double spillThreshold = DEFAULT_SPILL_THRESHOLD;
     private Combiner<T> combiner;
@@ -297,7 +316,25 @@ public final class ExternalSorter<T> implements AutoCloseable {
       return this;
     }
 
-    /** Where runs are spilled (package-private: tests and {@code spillManager}). */
+    /**
+     * Where runs are spilled: one file of {@code spillManager} per run. The caller owns the manager
+     * and closes it after the sorter; the sorter deletes the files it created (when a run is
+     * consumed, and all that are left on {@link ExternalSorter#close()}) and never closes the
+     * manager. Without one, the sorter creates its own manager in {@code java.io.tmpdir} on its
+     * first spill and closes it in {@link ExternalSorter#close()}.
+     */
+    public Builder<T> spillManager(SpillManager spillManager) {
+      this.spillManager = Objects.requireNonNull(spillManager, "spillManager");
+      return this;
+    }
+
+    /** How the sorter makes its own spill manager when none is given (tests). */
+    Builder<T> spillManagerFactory(Supplier<SpillManager> factory) {
+      this.spillManagerFactory = Objects.requireNonNull(factory, "factory");
+      return this;
+    }
+
+    /** Where runs are spilled instead of spill files (tests; wins over {@link #spillManager}). */
     Builder<T> runStorage(RunStorage storage) {
       this.storage = storage;
       return this;

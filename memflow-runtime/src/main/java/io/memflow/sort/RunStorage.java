@@ -12,13 +12,29 @@ import java.util.List;
  * back when they finish, abort or close. Thread-safe; each writer and reader is used by one
  * thread.
  */
-interface RunStorage {
+interface RunStorage extends AutoCloseable {
 
-  /** Starts a new run written through pages of {@code pages} (at least two). */
-  RunWriter create(List<MemorySegment> pages) throws IOException;
+  /** What a run holds: a spilled sort buffer, or the output of a merge pass. */
+  enum RunKind {
+    /** One sort buffer, sorted and spilled. */
+    SPILLED,
+    /** Several runs merged into one by an intermediate merge pass. */
+    MERGED
+  }
+
+  /** Starts a new run of {@code kind} written through pages of {@code pages} (at least two). */
+  RunWriter create(RunKind kind, List<MemorySegment> pages) throws IOException;
 
   /** Opens {@code run} for reading through pages of {@code pages} (at least two). */
   RunReader open(Run run, List<MemorySegment> pages) throws IOException;
+
+  /**
+   * Deletes every run file the storage created that is still there and releases what the storage
+   * holds (a spill manager of its own). Called by the sorter's {@code close()} after its thread
+   * has stopped; idempotent, never throws.
+   */
+  @Override
+  default void close() {}
 
   /** A finished run: its records and bytes; deleted by its owner when consumed. */
   interface Run {

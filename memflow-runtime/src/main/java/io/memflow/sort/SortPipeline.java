@@ -362,13 +362,9 @@ final class SortPipeline<T> {
   }
 
   private RunStorage.Run writeRun(NormalizedKeySorter<T> buffer) throws IOException {
-    if (storage == null) {
-      throw new IOException("the input does not fit in the sort memory (" + pool.total() + " pages of "
-          + pool.pageSize() + " bytes) and the sorter has no SpillManager to spill to: give it one, or more memory");
-    }
     List<MemorySegment> io = takePages(PagePool.IO_PAGES);
     try {
-      RunStorage.RunWriter writer = storage.create(io);
+      RunStorage.RunWriter writer = storage.create(RunStorage.RunKind.SPILLED, io);
       try {
         long records = combiner == null ? copyAll(buffer, writer) : writeAll(buffer.iterator(), writer);
         return writer.finish(records);
@@ -450,7 +446,7 @@ final class SortPipeline<T> {
   private RunStorage.Run mergeRuns(List<RunStorage.Run> group) throws IOException {
     List<MemorySegment> io = takePages(PagePool.IO_PAGES);
     try (RecordIterator<T> merged = openMerge(group, pool.free())) {
-      RunStorage.RunWriter writer = storage.create(io);
+      RunStorage.RunWriter writer = storage.create(RunStorage.RunKind.MERGED, io);
       try {
         return writer.finish(writeAll(merged, writer));
       } catch (Throwable e) {

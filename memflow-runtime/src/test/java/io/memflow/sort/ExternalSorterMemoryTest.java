@@ -101,23 +101,6 @@ class ExternalSorterMemoryTest {
     }
   }
 
-  @Test
-  void anInputTooLargeForMemoryWithoutStorageFailsClearly() throws Exception {
-    try (MemoryManager manager = manager(AllocationPolicy.FAIL, 16)) {
-      try (ExternalSorter<Rec> sorter = ExternalSorter.builder(manager, "sorter", comparator).pages(16).build()) {
-        assertThatThrownBy(() -> {
-          for (Rec r : records(new Random(4), 200 * 1024)) {
-            sorter.write(r);
-          }
-          sorter.sorted();
-        }).hasRootCauseMessage(
-            "the input does not fit in the sort memory (16 pages of 4096 bytes) and the sorter has no "
-                + "SpillManager to spill to: give it one, or more memory");
-      }
-      assertThat(manager.verifyEmpty()).isTrue();
-    }
-  }
-
   /**
    * Stress: sorters on two threads share one manager under FAIR_SHARE. One thread's sorters borrow
    * beyond their share; the other's requests within its share make them give memory back. Every

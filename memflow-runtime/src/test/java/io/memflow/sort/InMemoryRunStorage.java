@@ -17,7 +17,7 @@ final class InMemoryRunStorage implements RunStorage {
   volatile boolean failCreate;
 
   @Override
-  public RunWriter create(List<MemorySegment> pages) throws IOException {
+  public RunWriter create(RunKind kind, List<MemorySegment> pages) throws IOException {
     checkPages(pages);
     if (failCreate) {
       throw new IOException("injected: cannot create run");
