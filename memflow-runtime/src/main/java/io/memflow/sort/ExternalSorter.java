@@ -58,11 +58,19 @@ public final class ExternalSorter<T> implements AutoCloseable {
   private final RunStorage storage;
   private final List<NormalizedKeySorter<T>> buffers;
   private final long thresholdBytes;
+  /**
+   * Held by every producer and consumer call ({@code write}, {@code sorted}, the result's {@code
+   * next}) for its duration: {@link #close()} from another thread takes it after stopping the
+   * pipeline (which wakes a waiting call with an exception), so no call still touches a page when
+   * the pages are released.
+   */
+  private final Object calls = new Object();
   private NormalizedKeySorter<T> filling;
   private long checkedCapacity;
   private RecordIterator<T> result;
   private boolean resultTaken;
   private volatile boolean closed;
+  private boolean released;
 
   private ExternalSorter(Builder<T> b, List<MemorySegment> pages) {
     this.manager = b.manager;
@@ -100,7 +108,13 @@ public final class ExternalSorter<T> implements AutoCloseable {
    */
   public void write(T record) throws IOException {
     Objects.requireNonNull(record, "record");
-    checkInput();
+    synchronized (calls) {
+      checkInput();
+      writeLocked(record);
+    }
+  }
+
+  private void writeLocked(T record) throws IOException {
     boolean retriedIdle = false;
     while (true) {
       if (filling == null) {
@@ -156,7 +170,13 @@ public final class ExternalSorter<T> implements AutoCloseable {
    * @throws IllegalStateException if called twice or after {@link #close()}
    */
   public RecordIterator<T> sorted() throws IOException {
-    checkInput();
+    synchronized (calls) {
+      checkInput();
+      return sortedLocked();
+    }
+  }
+
+  private RecordIterator<T> sortedLocked() throws IOException {
     resultTaken = true;
     NormalizedKeySorter<T> last = filling;
     filling = null;
@@ -212,25 +232,31 @@ public final class ExternalSorter<T> implements AutoCloseable {
 
   /**
    * Stops the background thread, closes the result, deletes every spill file, releases every page
-   * and unregisters the consumer. Callable from any thread, at any time; idempotent.
+   * and unregisters the consumer. Callable from any thread, at any time; idempotent. From another
+   * thread, it wakes a producer or consumer call that is waiting (the call throws {@link
+   * IllegalStateException}) and waits until a call in progress has returned, so no call touches a
+   * released page.
    */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
     closed = true;
     pipeline.close();
-    RecordIterator<T> open = result;
-    try {
-      if (open != null) {
-        open.close();
+    synchronized (calls) {
+      if (released) {
+        return;
       }
-    } finally {
-      pipeline.deleteRuns();
-      storage.close();
-      pool.close();
-      manager.unregisterConsumer(owner);
+      released = true;
+      RecordIterator<T> open = result;
+      try {
+        if (open != null) {
+          open.close();
+        }
+      } finally {
+        pipeline.deleteRuns();
+        storage.close();
+        pool.close();
+        manager.unregisterConsumer(owner);
+      }
     }
   }
 
@@ -252,17 +278,24 @@ public final class ExternalSorter<T> implements AutoCloseable {
 
     @Override
     public T next() throws IOException {
-      if (closed) {
-        throw new IllegalStateException("sorter is closed");
+      synchronized (calls) {
+        if (closed) {
+          throw new IllegalStateException("sorter is closed");
+        }
+        if (done) {
+          throw new IllegalStateException("the sorted result is closed");
+        }
+        return merged.next();
       }
-      return merged.next();
     }
 
     @Override
-    public synchronized void close() {
-      if (!done) {
-        done = true;
-        merged.close();
+    public void close() {
+      synchronized (calls) {
+        if (!done) {
+          done = true;
+          merged.close();
+        }
       }
     }
   }

@@ -208,6 +208,32 @@ class ExternalSorterFaultTest {
   }
 
   @Test
+  void closingFromAnotherThreadWhileTheConsumerReadsReleasesEverything() throws Exception {
+    for (double times : new double[] {0.5, 1.5}) {
+      ExternalSorter<Rec> sorter = builder().build();
+      for (Rec r : input(10, times)) {
+        sorter.write(r);
+      }
+      RecordIterator<Rec> sorted = sorter.sorted();
+      AtomicReference<Throwable> consumerSaw = new AtomicReference<>();
+      java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+      Thread consumer = Thread.ofPlatform().start(() -> consumerSaw.set(catchThrowable(() -> {
+        for (Rec r = sorted.next(); r != null; r = sorted.next()) {
+          reading.countDown();
+          java.util.concurrent.locks.LockSupport.parkNanos(100_000); // a slow consumer: close comes mid-way
+        }
+        throw new AssertionError("the result ended before close (times=" + times + ")");
+      })));
+      reading.await();
+      sorter.close();
+      consumer.join(10_000);
+      assertThat(consumer.isAlive()).isFalse();
+      assertThat(consumerSaw.get()).as("times=%s", times)
+          .isInstanceOf(IllegalStateException.class).hasMessage("sorter is closed");
+    }
+  }
+
+  @Test
   void withoutFaultsTheSameInputsSortRight() throws Exception {
     for (double times : new double[] {4, 6}) {
       List<Rec> input = input(9, times);
