@@ -279,13 +279,25 @@ public final class ExternalSorter<T> implements AutoCloseable {
     @Override
     public T next() throws IOException {
       synchronized (calls) {
-        if (closed) {
-          throw new IllegalStateException("sorter is closed");
-        }
-        if (done) {
-          throw new IllegalStateException("the sorted result is closed");
-        }
+        checkReadable();
         return merged.next();
+      }
+    }
+
+    @Override
+    public T next(T reuse) throws IOException {
+      synchronized (calls) {
+        checkReadable();
+        return merged.next(reuse);
+      }
+    }
+
+    private void checkReadable() {
+      if (closed) {
+        throw new IllegalStateException("sorter is closed");
+      }
+      if (done) {
+        throw new IllegalStateException("the sorted result is closed");
       }
     }
 

@@ -11,6 +11,12 @@ import java.util.List;
  * {@code O(log k)} comparisons. Equal heads come out in source order. Not thread-safe; {@link
  * #close()} closes every source.
  *
+ * <p>The smallest head is refilled lazily, at the start of the following call, so the record just
+ * returned stays valid until then. With {@link #next(Object)}, each source reads into a spare
+ * record of its own (the head it returned before, which the caller has let go of by calling
+ * again): two objects per source in the steady state and no allocation per record, if the
+ * serializer reuses.
+ *
  * <pre>
  *   heap[0] = index of the source with the smallest head
  *   heap[i] &lt;= heap[2i + 1], heap[2i + 2]     (by comparator, then source index)
@@ -21,6 +27,11 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private final List<RecordIterator<T>> sources;
   private final SortComparator<T> comparator;
   private final List<T> heads;
+  private final List<T> spares;
+  /** The source whose head was returned last and must be refilled first; -1 if none. */
+  private int pending = -1;
+  /** Whether that head was returned by {@link #next(Object)} (so it may be reused). */
+  private boolean pendingReusable;
   private final int[] heap;
   private int size;
   private boolean started;
@@ -30,6 +41,7 @@ final class MergeIterator<T> implements RecordIterator<T> {
     this.sources = new ArrayList<>(sources);
     this.comparator = comparator;
     this.heads = new ArrayList<>(sources.size());
+    this.spares = new ArrayList<>(java.util.Collections.nCopies(sources.size(), null));
     this.heap = new int[sources.size()];
   }
 
@@ -49,24 +61,48 @@ final class MergeIterator<T> implements RecordIterator<T> {
 
   @Override
   public T next() throws IOException {
+    return next(false);
+  }
+
+  /** The smallest head, which the merge may reuse once the caller calls again; ignores {@code reuse}. */
+  @Override
+  public T next(T reuse) throws IOException {
+    return next(true);
+  }
+
+  private T next(boolean reusing) throws IOException {
     if (closed) {
       throw new IllegalStateException("merge iterator is closed");
     }
     if (!started) {
       start();
     }
+    if (pending >= 0) {
+      refillTop();
+    }
     if (size == 0) {
       return null;
     }
-    int source = heap[0];
-    T result = heads.get(source);
-    T refill = sources.get(source).next();
+    pending = heap[0];
+    pendingReusable = reusing;
+    return heads.get(pending);
+  }
+
+  /** Refills the source at the top of the heap, whose head the caller has let go of. */
+  private void refillTop() throws IOException {
+    int source = pending;
+    pending = -1;
+    T old = heads.get(source);
+    T spare = spares.get(source);
+    T refill = pendingReusable ? sources.get(source).next(spare) : sources.get(source).next();
+    if (pendingReusable) {
+      spares.set(source, refill == old ? null : old);
+    }
     heads.set(source, refill);
     if (refill == null) {
       heap[0] = heap[--size];
     }
     siftDown(0);
-    return result;
   }
 
   private boolean less(int a, int b) {

@@ -233,6 +233,11 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
 
       @Override
       public T next() throws IOException {
+        return next(null);
+      }
+
+      @Override
+      public T next(T reuse) throws IOException {
         if (done) {
           throw new IllegalStateException("iterator is closed");
         }
@@ -240,7 +245,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
           return null;
         }
         view.setReadPosition(pointer(next++));
-        return serializer.deserialize(view);
+        return reuse == null ? serializer.deserialize(view) : serializer.deserialize(reuse, view);
       }
 
       @Override

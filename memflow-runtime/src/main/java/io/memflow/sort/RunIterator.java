@@ -44,6 +44,11 @@ final class RunIterator<T> implements RecordIterator<T> {
 
   @Override
   public T next() throws IOException {
+    return next(null);
+  }
+
+  @Override
+  public T next(T reuse) throws IOException {
     if (closed) {
       throw new IllegalStateException("run iterator is closed");
     }
@@ -51,7 +56,7 @@ final class RunIterator<T> implements RecordIterator<T> {
       return null;
     }
     try {
-      T record = serializer.deserialize(reader.view());
+      T record = reuse == null ? serializer.deserialize(reader.view()) : serializer.deserialize(reuse, reader.view());
       remaining--;
       return record;
     } catch (EOFException e) {

@@ -394,7 +394,7 @@ final class SortPipeline<T> {
   private long writeAll(RecordIterator<T> source, RunStorage.RunWriter writer) throws IOException {
     long records = 0;
     try (RecordIterator<T> it = combiner == null ? source : new CombiningIterator<>(source, comparator, combiner)) {
-      for (T record = it.next(); record != null; record = it.next()) {
+      for (T record = it.next(null); record != null; record = it.next(record)) {
         serializer.serialize(record, writer.view());
         if ((++records & 1023) == 0 && closed) {
           throw new InterruptedIOException("sorter closed while writing a run");
