@@ -58,6 +58,7 @@ public final class BinaryRowSerializer implements TypeSerializer<BinaryRow> {
    *
    * @return {@code reuse}
    */
+  @Override
   public BinaryRow deserialize(BinaryRow reuse, DataInputView source) throws IOException {
     checkSchema(reuse);
     int length = readLength(source);

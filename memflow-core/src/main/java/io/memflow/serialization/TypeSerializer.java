@@ -31,6 +31,18 @@ public interface TypeSerializer<T> {
    */
   T deserialize(DataInputView source) throws IOException;
 
+  /**
+   * Reads one value from {@code source}, into {@code reuse} if the type is mutable and the
+   * serializer supports it, to save an allocation per value; returns the value read, which is
+   * {@code reuse} or a new object. {@code reuse} must be a value of this serializer that the caller
+   * no longer needs. The default ignores {@code reuse} and calls {@link #deserialize(DataInputView)}.
+   *
+   * @throws java.io.EOFException if {@code source} ends inside the value
+   */
+  default T deserialize(T reuse, DataInputView source) throws IOException {
+    return deserialize(source);
+  }
+
   /** Copies one serialized value from {@code source} to {@code target}, byte for byte. */
   void copy(DataInputView source, DataOutputView target) throws IOException;
 

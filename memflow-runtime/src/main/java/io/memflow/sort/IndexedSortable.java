@@ -1,0 +1,26 @@
+package io.memflow.sort;
+
+/**
+ * What {@link IndexSort} sorts: {@code size()} entries addressed by position, compared by their
+ * key prefix alone or in full, and swapped in place. Not thread-safe.
+ */
+interface IndexedSortable {
+
+  /** The number of entries. */
+  int size();
+
+  /** Compares the key prefixes of entries {@code i} and {@code j} as unsigned bytes. */
+  int comparePrefix(int i, int j);
+
+  /** Compares entries {@code i} and {@code j} in full: the prefix, then the records on a tie. */
+  int compare(int i, int j);
+
+  /** Exchanges entries {@code i} and {@code j}. */
+  void swap(int i, int j);
+
+  /** Whether the index stores a key prefix at all (if not, only {@link #compare} is used). */
+  boolean hasPrefix();
+
+  /** Whether equal prefixes mean equal records, so ties need no full comparison. */
+  boolean prefixDecidesOrder();
+}

@@ -1,0 +1,364 @@
+package io.memflow.sort;
+
+import io.memflow.memory.MemorySegment;
+import io.memflow.memory.view.AbstractPagedOutputView;
+import io.memflow.memory.view.DataOutputView;
+import io.memflow.memory.view.SeekableInputView;
+import io.memflow.serialization.RecordIterator;
+import io.memflow.serialization.SortComparator;
+import io.memflow.serialization.TypeSerializer;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The {@link InMemorySorter}: records as bytes in record pages, an index of fixed-size entries in
+ * index pages, both taken from a {@link PageSource} one page at a time as the sorter fills.
+ *
+ * <p><b>Idea.</b> Sorting moves index entries, never records. Each entry holds the record's
+ * position in the record pages and the first bytes of its normalized key, so most comparisons
+ * are one unsigned byte comparison inside the index page, without touching the record (the
+ * cache-friendly layout of Flink's {@code NormalizedKeySorter}). Only on a prefix tie, and only if
+ * the comparator says the prefix does not decide the order, are the two records compared in full
+ * with {@link SortComparator#compareSerialized}. See {@link IndexSort} for the algorithm.
+ *
+ * <p><b>Index entry layout</b> ({@code k} = key length: the comparator's normalized key length,
+ * capped at {@link #MAX_KEY_BYTES}; 0 if it has none):
+ *
+ * <pre>
+ *  0                          8                               8 + k
+ *  +--------------------------+-------------------------------+
+ *  | record pointer (long,    | normalized key prefix, k bytes|   entry = 8 + k bytes
+ *  | big-endian byte position)| compared as unsigned bytes    |
+ *  +--------------------------+-------------------------------+
+ *
+ *  index page:  | entry 0 | entry 1 | ... | entry e-1 | unused |   e = pageSize / (8 + k)
+ *  record pages: one byte stream, records back to back, a record may span pages;
+ *                pointer p = byte p % pageSize of record page p / pageSize
+ * </pre>
+ *
+ * <p><b>Full memory.</b> A write that finds no page for the index entry or for the record's bytes
+ * is rolled back (the write position returns to the record's start; pages taken on the way stay
+ * for the next record) and returns {@code false}.
+ *
+ * <p>Not thread-safe; owns no pages itself: it gives them back to the source on {@link #reset()}
+ * and {@link #close()}, and closes {@code onClose} (if any) when closed.
+ */
+final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable {
+
+  /** Offset of the record pointer in an index entry. */
+  static final int POINTER_OFFSET = 0;
+  /** Bytes of the record pointer. */
+  static final int POINTER_BYTES = Long.BYTES;
+  /** Offset of the normalized key prefix in an index entry. */
+  static final int KEY_OFFSET = POINTER_OFFSET + POINTER_BYTES;
+  /** The longest normalized key prefix stored in the index. */
+  static final int MAX_KEY_BYTES = 16;
+
+  private final SortComparator<T> comparator;
+  private final TypeSerializer<T> serializer;
+  private final PageSource source;
+  private final AutoCloseable onClose;
+  private final int pageSize;
+  private final int keyBytes;
+  private final int entryBytes;
+  private final int entriesPerPage;
+  private final boolean prefixDecides;
+
+  private final List<MemorySegment> indexPages = new ArrayList<>();
+  private final RecordOutput records;
+  private int count;
+  private long recordBytes;
+  private SeekableInputView left;
+  private SeekableInputView right;
+  private boolean closed;
+
+  NormalizedKeySorter(SortComparator<T> comparator, PageSource source, AutoCloseable onClose) {
+    this.comparator = comparator.duplicate();
+    this.serializer = Objects.requireNonNull(comparator.serializer(), "comparator.serializer()");
+    this.source = source;
+    this.onClose = onClose;
+    this.pageSize = source.pageSize();
+    this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
+    this.entryBytes = KEY_OFFSET + keyBytes;
+    this.entriesPerPage = pageSize / entryBytes;
+    this.prefixDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
+    this.records = new RecordOutput();
+  }
+
+  /** The key prefix length in bytes stored in each index entry. */
+  int keyBytes() {
+    return keyBytes;
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  public boolean write(T record) throws IOException {
+    Objects.requireNonNull(record, "record");
+    checkOpen();
+    if (count == indexPages.size() * entriesPerPage && !addIndexPage()) {
+      return false;
+    }
+    long start = recordBytes;
+    try {
+      serializer.serialize(record, records);
+    } catch (EOFException full) {
+      records.seek(start);
+      return false;
+    } catch (IOException | RuntimeException e) {
+      records.seek(start);
+      throw e;
+    }
+    recordBytes = records.position();
+    MemorySegment page = indexPages.get(count / entriesPerPage);
+    int offset = (count % entriesPerPage) * entryBytes;
+    page.putLongBigEndian(offset + POINTER_OFFSET, start);
+    if (keyBytes > 0) {
+      comparator.putNormalizedKey(record, page, offset + KEY_OFFSET, keyBytes);
+    }
+    count++;
+    left = null;
+    return true;
+  }
+
+  private boolean addIndexPage() {
+    MemorySegment page = source.nextPage();
+    if (page == null) {
+      return false;
+    }
+    indexPages.add(page);
+    return true;
+  }
+
+  @Override
+  public int size() {
+    return count;
+  }
+
+  @Override
+  public boolean isEmpty() {
+    return count == 0;
+  }
+
+  @Override
+  public long occupancy() {
+    return recordBytes + (long) count * entryBytes;
+  }
+
+  @Override
+  public long capacity() {
+    return (long) (indexPages.size() + records.pages.size()) * pageSize;
+  }
+
+  // ---------------------------------------------------------------- sorting
+
+  @Override
+  public void sort() throws IOException {
+    checkOpen();
+    openReaders();
+    try {
+      IndexSort.sort(this);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private void openReaders() {
+    if (left == null) {
+      left = records.reader(recordBytes);
+      right = records.reader(recordBytes);
+    }
+  }
+
+  @Override
+  public int comparePrefix(int i, int j) {
+    MemorySegment a = indexPages.get(i / entriesPerPage);
+    MemorySegment b = indexPages.get(j / entriesPerPage);
+    int ai = (i % entriesPerPage) * entryBytes + KEY_OFFSET;
+    int bj = (j % entriesPerPage) * entryBytes + KEY_OFFSET;
+    return a.compare(b, ai, bj, keyBytes);
+  }
+
+  @Override
+  public int compare(int i, int j) {
+    if (keyBytes > 0) {
+      int c = comparePrefix(i, j);
+      if (c != 0 || prefixDecides) {
+        return c;
+      }
+    }
+    left.setReadPosition(pointer(i));
+    right.setReadPosition(pointer(j));
+    try {
+      return comparator.compareSerialized(left, right);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void swap(int i, int j) {
+    MemorySegment a = indexPages.get(i / entriesPerPage);
+    MemorySegment b = indexPages.get(j / entriesPerPage);
+    a.swapBytes(b, (i % entriesPerPage) * entryBytes, (j % entriesPerPage) * entryBytes, entryBytes);
+  }
+
+  @Override
+  public boolean hasPrefix() {
+    return keyBytes > 0;
+  }
+
+  @Override
+  public boolean prefixDecidesOrder() {
+    return prefixDecides;
+  }
+
+  private long pointer(int i) {
+    MemorySegment page = indexPages.get(i / entriesPerPage);
+    return page.getLongBigEndian((i % entriesPerPage) * entryBytes + POINTER_OFFSET);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  @Override
+  public RecordIterator<T> iterator() {
+    checkOpen();
+    SeekableInputView view = records.reader(recordBytes);
+    return new RecordIterator<>() {
+      private int next;
+      private boolean done;
+
+      @Override
+      public T next() throws IOException {
+        return next(null);
+      }
+
+      @Override
+      public T next(T reuse) throws IOException {
+        if (done) {
+          throw new IllegalStateException("iterator is closed");
+        }
+        if (next == count) {
+          return null;
+        }
+        view.setReadPosition(pointer(next++));
+        return reuse == null ? serializer.deserialize(view) : serializer.deserialize(reuse, view);
+      }
+
+      @Override
+      public void close() {
+        done = true;
+      }
+    };
+  }
+
+  @Override
+  public void writeTo(DataOutputView target) throws IOException {
+    checkOpen();
+    SeekableInputView view = records.reader(recordBytes);
+    for (int i = 0; i < count; i++) {
+      view.setReadPosition(pointer(i));
+      serializer.copy(view, target);
+    }
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  @Override
+  public void reset() {
+    count = 0;
+    recordBytes = 0;
+    left = null;
+    right = null;
+    indexPages.forEach(source::returnPage);
+    indexPages.clear();
+    records.returnPages();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    reset();
+    if (onClose != null) {
+      try {
+        onClose.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the page source failed: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("sorter is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "NormalizedKeySorter[records=" + count + ", recordBytes=" + recordBytes + ", indexPages="
+        + indexPages.size() + ", recordPages=" + records.pages.size() + ", keyBytes=" + keyBytes + "]";
+  }
+
+  /**
+   * The record pages as one growing byte stream: takes a page from the source whenever a write
+   * runs past the last one, and can move back to an earlier position (roll back a failed write).
+   */
+  private final class RecordOutput extends AbstractPagedOutputView {
+
+    final List<MemorySegment> pages = new ArrayList<>();
+    private int pageIndex = -1;
+
+    RecordOutput() {
+      super(0);
+    }
+
+    @Override
+    protected MemorySegment nextSegment(MemorySegment current, int positionInCurrent) throws EOFException {
+      int next = pageIndex + 1;
+      if (next == pages.size()) {
+        MemorySegment page = source.nextPage();
+        if (page == null) {
+          throw new EOFException("sort buffer is full: recordPages=" + pages.size());
+        }
+        pages.add(page);
+      }
+      pageIndex = next;
+      return pages.get(next);
+    }
+
+    long position() {
+      return pageIndex < 0 ? 0 : (long) pageIndex * pageSize + getCurrentPositionInSegment();
+    }
+
+    /** Moves the write position back to {@code position}, at most the current position. */
+    void seek(long position) {
+      if (position == 0) {
+        pageIndex = -1;
+        clear();
+        return;
+      }
+      int page = (int) ((position - 1) / pageSize);
+      pageIndex = page;
+      seekOutput(pages.get(page), (int) (position - (long) page * pageSize));
+    }
+
+    SeekableInputView reader(long size) {
+      return new SeekableInputView(pages, pageSize, size);
+    }
+
+    void returnPages() {
+      pages.forEach(source::returnPage);
+      pages.clear();
+      pageIndex = -1;
+      clear();
+    }
+  }
+}
