@@ -13,16 +13,18 @@ package io.memflow.sort;
  * when {@link IndexedSortable#prefixDecidesOrder()}. Small ranges and the heapsort guard use the
  * full comparison directly (which itself compares the prefix first).
  *
- * <p><b>Three-way partition</b> (Dijkstra): the pivot is moved to {@code lo}; {@code [lo, lt)}
- * holds smaller entries, {@code [lt, i)} entries equal to the pivot, {@code (gt, hi]} larger ones.
- * The pivot is never copied: {@code lt} always addresses an entry equal to it, so each entry is
- * compared with entry {@code lt}.
+ * <p><b>Three-way partition</b> (Bentley and McIlroy): the pivot is moved to {@code lo} and stays
+ * there while two scans meet in the middle, swapping only the pairs on the wrong sides (about a
+ * sixth of the entries on random keys, where a single-scan three-way partition swaps almost
+ * every entry). Entries equal to the pivot are parked at both ends as they are met, and swapped
+ * into the middle at the end:
  *
  * <pre>
- *   lo          lt            i              gt          hi
- *   +-----------+-------------+--------------+-----------+
- *   |  &lt; pivot  |  = pivot    |  unseen      |  &gt; pivot  |
- *   +-----------+-------------+--------------+-----------+
+ *   lo        a          b             c          d         hi
+ *   +---------+----------+-------------+----------+---------+
+ *   | = pivot |  &lt; pivot  |   unseen    | &gt; pivot  | = pivot |
+ *   +---------+----------+-------------+----------+---------+
+ *                  then:  | &lt; pivot | = pivot | &gt; pivot |
  * </pre>
  *
  * Recursion goes into the smaller outer range and loops on the larger one, so the stack stays
@@ -46,6 +48,23 @@ final class IndexSort {
     int n = s.size();
     if (n > 1) {
       sort(s, 0, n - 1, depthLimit, s.hasPrefix());
+    }
+  }
+
+  /**
+   * Sorts entries {@code [lo, hi]} whose prefixes agree on their first bytes (a radix bucket): on
+   * the prefix first if there is one, then in full on prefix ties.
+   */
+  static void sortRange(IndexedSortable s, int lo, int hi) {
+    if (hi > lo) {
+      sort(s, lo, hi, depthLimit(hi - lo + 1), s.hasPrefix());
+    }
+  }
+
+  /** Sorts entries {@code [lo, hi]} whose prefixes are all equal: in full, unless the prefix decides. */
+  static void sortTies(IndexedSortable s, int lo, int hi) {
+    if (hi > lo && !s.prefixDecidesOrder()) {
+      sort(s, lo, hi, depthLimit(hi - lo + 1), false);
     }
   }
 
@@ -98,20 +117,40 @@ final class IndexSort {
 
   /** Partitions around the pivot at lo; returns lt in the high and gt in the low 32 bits. */
   private static long partition(IndexedSortable s, int lo, int hi, boolean onPrefix) {
-    int lt = lo;
-    int i = lo + 1;
-    int gt = hi;
-    while (i <= gt) {
-      int c = compare(s, i, lt, onPrefix);
-      if (c < 0) {
-        s.swap(lt++, i++);
-      } else if (c > 0) {
-        s.swap(i, gt--);
-      } else {
-        i++;
+    int a = lo + 1;
+    int b = lo + 1;
+    int c = hi;
+    int d = hi;
+    while (true) {
+      for (int cmp; b <= c && (cmp = compare(s, b, lo, onPrefix)) <= 0; b++) {
+        if (cmp == 0) {
+          s.swap(a++, b);
+        }
       }
+      for (int cmp; c >= b && (cmp = compare(s, c, lo, onPrefix)) >= 0; c--) {
+        if (cmp == 0) {
+          s.swap(c, d--);
+        }
+      }
+      if (b > c) {
+        break;
+      }
+      s.swap(b++, c--);
     }
+    int left = Math.min(a - lo, b - a);
+    swapRanges(s, lo, b - left, left);
+    int right = Math.min(d - c, hi - d);
+    swapRanges(s, b, hi - right + 1, right);
+    int lt = lo + (b - a);
+    int gt = hi - (d - c);
     return (long) lt << 32 | (gt & 0xFFFF_FFFFL);
+  }
+
+  /** Swaps entries {@code [i, i + n)} with {@code [j, j + n)}. */
+  private static void swapRanges(IndexedSortable s, int i, int j, int n) {
+    for (int k = 0; k < n; k++) {
+      s.swap(i + k, j + k);
+    }
   }
 
   static void insertionSort(IndexedSortable s, int lo, int hi) {

@@ -21,6 +21,12 @@ interface IndexedSortable {
   /** Whether the index stores a key prefix at all (if not, only {@link #compare} is used). */
   boolean hasPrefix();
 
+  /** The bytes of each entry's key prefix (0 if {@link #hasPrefix()} is false). */
+  int prefixLength();
+
+  /** Byte {@code k} of entry {@code i}'s key prefix, unsigned (0..255), for {@code k < prefixLength()}. */
+  int prefixByte(int i, int k);
+
   /** Whether equal prefixes mean equal records, so ties need no full comparison. */
   boolean prefixDecidesOrder();
 }

@@ -161,7 +161,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     checkOpen();
     openReaders();
     try {
-      IndexSort.sort(this);
+      RadixSort.sort(this);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -210,6 +210,17 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   @Override
   public boolean hasPrefix() {
     return keyBytes > 0;
+  }
+
+  @Override
+  public int prefixLength() {
+    return keyBytes;
+  }
+
+  @Override
+  public int prefixByte(int i, int k) {
+    MemorySegment page = indexPages.get(i / entriesPerPage);
+    return Byte.toUnsignedInt(page.get((i % entriesPerPage) * entryBytes + KEY_OFFSET + k));
   }
 
   @Override

@@ -50,6 +50,18 @@ class IndexSortTest {
     }
 
     @Override
+    public int prefixLength() {
+      return prefixDivisor > 0 ? Integer.BYTES : 0;
+    }
+
+    /** The prefix as 4 order-preserving big-endian bytes: (value / divisor) with the sign bit flipped. */
+    @Override
+    public int prefixByte(int i, int k) {
+      int key = Math.floorDiv(values[i], prefixDivisor) ^ Integer.MIN_VALUE;
+      return (key >>> (24 - 8 * k)) & 0xFF;
+    }
+
+    @Override
     public boolean prefixDecidesOrder() {
       return decides;
     }
