@@ -2,6 +2,8 @@ package io.memflow.bench;
 
 import static io.memflow.bench.Pages.PAGE;
 
+import io.memflow.managed.MemoryManager;
+import io.memflow.sort.InMemorySorter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
@@ -36,6 +38,46 @@ public class InMemorySort extends BenchmarkDefaults {
   static final int RECORDS = 5_000_000;
   static final int MEMORY_MIB = 768;
   private static final int PAGES = MEMORY_MIB * (1 << 20) / PAGE;
+
+  /** memflow's sorter over pages of a MemoryManager of exactly the sort memory. */
+  @State(Scope.Thread)
+  public static class Memflow {
+    MemoryManager manager;
+    InMemorySorter<byte[]> sorter;
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+      manager = MemoryManager.builder().budget((long) PAGES * PAGE).pageSize(PAGE).build();
+      sorter = InMemorySorter.create(manager, "sort", PAGES, new MemflowKeyComparator());
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      sorter.close();
+      manager.close();
+    }
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(RECORDS)
+  public long memflow(Memflow state) throws Exception {
+    InMemorySorter<byte[]> sorter = state.sorter;
+    sorter.reset();
+    SortData input = new SortData(42, RECORDS);
+    for (byte[] record = input.next(); record != null; record = input.next()) {
+      if (!sorter.write(record)) {
+        throw new IllegalStateException("memflow's sorter is full after " + sorter.size() + " records");
+      }
+    }
+    sorter.sort();
+    long checksum = 0;
+    try (var sorted = sorter.iterator()) {
+      for (byte[] record = sorted.next(); record != null; record = sorted.next()) {
+        checksum += record[0];
+      }
+    }
+    return checksum;
+  }
 
   /** Flink's sorter over its own off-heap pages. */
   @State(Scope.Thread)
