@@ -3,10 +3,7 @@ package io.memflow.bench;
 import static io.memflow.bench.Pages.PAGE;
 
 import java.io.EOFException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.apache.flink.api.java.tuple.Tuple2;
-import org.apache.flink.runtime.io.disk.iomanager.IOManagerAsync;
 import org.apache.flink.table.data.binary.BinaryRowData;
 import org.apache.flink.table.data.writer.BinaryRowWriter;
 import org.apache.flink.table.runtime.operators.aggregate.BytesHashMapSpillMemorySegmentPool;
@@ -60,22 +57,16 @@ public class HashAggregation extends BenchmarkDefaults {
     @Param({"inMemory", "spilling"})
     String memory;
 
-    org.apache.flink.runtime.memory.MemoryManager manager;
-    IOManagerAsync io;
-    Path directory;
+    FlinkManagers managers;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-      directory = Files.createTempDirectory(ExternalSort.tempDirectory(), "flink-agg");
-      manager = org.apache.flink.runtime.memory.MemoryManager.create(memoryBytes(memory), PAGE);
-      io = new IOManagerAsync(directory.toString());
+      managers = new FlinkManagers("flink-agg", memoryBytes(memory));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-      io.close();
-      manager.shutdown();
-      ExternalSort.deleteTree(directory.toFile());
+      managers.close();
     }
   }
 
@@ -85,7 +76,7 @@ public class HashAggregation extends BenchmarkDefaults {
   @Benchmark
   @OperationsPerInvocation(ROWS)
   public long flink(Flink state) throws Exception {
-    BytesHashMap map = new BytesHashMap(this, state.manager, memoryBytes(state.memory), KEY_TYPES, VALUE_TYPES);
+    BytesHashMap map = new BytesHashMap(this, state.managers.memory, memoryBytes(state.memory), KEY_TYPES, VALUE_TYPES);
     BufferedKVExternalSorter sorter = null;
     try {
       BinaryRowData key = new BinaryRowData(1);
@@ -128,7 +119,7 @@ public class HashAggregation extends BenchmarkDefaults {
   /** Sorts the map's entries by key into a spilled run and empties the map. */
   private static BufferedKVExternalSorter spill(Flink state, BytesHashMap map, BufferedKVExternalSorter sorter)
       throws Exception {
-    BufferedKVExternalSorter target = sorter != null ? sorter : new BufferedKVExternalSorter(state.io,
+    BufferedKVExternalSorter target = sorter != null ? sorter : new BufferedKVExternalSorter(state.managers.io,
         new BinaryRowDataSerializer(1), new BinaryRowDataSerializer(2), new FlinkLongKey(), new FlinkLongKey(),
         PAGE, 128, false, 64 * 1024);
     target.sortAndSpill(map.getRecordAreaMemorySegments(), map.getNumElements(),

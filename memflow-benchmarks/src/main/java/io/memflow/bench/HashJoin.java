@@ -9,7 +9,6 @@ import org.apache.flink.api.common.typeutils.TypeComparator;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.api.java.typeutils.TupleTypeInfo;
-import org.apache.flink.runtime.io.disk.iomanager.IOManagerAsync;
 import org.apache.flink.runtime.operators.hash.MutableHashTable;
 import org.apache.flink.util.MutableObjectIterator;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -54,18 +53,14 @@ public class HashJoin extends BenchmarkDefaults {
     @Param({"inMemory", "spilling"})
     String memory;
 
-    org.apache.flink.runtime.memory.MemoryManager manager;
-    IOManagerAsync io;
-    java.nio.file.Path directory;
+    FlinkManagers managers;
     TypeSerializer<Tuple2<Long, Long>> serializer;
     TypeComparator<Tuple2<Long, Long>> buildComparator;
     TypeComparator<Tuple2<Long, Long>> probeComparator;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-      directory = java.nio.file.Files.createTempDirectory(ExternalSort.tempDirectory(), "flink-join");
-      manager = org.apache.flink.runtime.memory.MemoryManager.create(memoryBytes(memory), Pages.PAGE);
-      io = new IOManagerAsync(directory.toString());
+      managers = new FlinkManagers("flink-join", memoryBytes(memory));
       TupleTypeInfo<Tuple2<Long, Long>> type = new TupleTypeInfo<>(Types.LONG, Types.LONG);
       serializer = type.createSerializer(new SerializerConfigImpl());
       buildComparator = type.createComparator(new int[] {0}, new boolean[] {true}, 0, new ExecutionConfig());
@@ -74,9 +69,7 @@ public class HashJoin extends BenchmarkDefaults {
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-      io.close();
-      manager.shutdown();
-      ExternalSort.deleteTree(directory.toFile());
+      managers.close();
     }
   }
 
@@ -84,12 +77,12 @@ public class HashJoin extends BenchmarkDefaults {
   @OperationsPerInvocation(BUILD_ROWS + PROBE_ROWS)
   public long flink(Flink state) throws Exception {
     List<org.apache.flink.core.memory.MemorySegment> pages =
-        state.manager.allocatePages(this, state.manager.computeNumberOfPages(1.0));
+        state.managers.memory.allocatePages(this, state.managers.memory.computeNumberOfPages(1.0));
     JoinData data = new JoinData(11, BUILD_ROWS);
     MutableHashTable<Tuple2<Long, Long>, Tuple2<Long, Long>> table = new MutableHashTable<>(
         state.serializer, state.serializer, state.buildComparator.duplicate(), state.probeComparator.duplicate(),
         new GenericPairComparator<>(state.probeComparator.duplicate(), state.buildComparator.duplicate()),
-        pages, state.io);
+        pages, state.managers.io);
     try {
       table.open(rows(data, BUILD_ROWS, true), rows(data, PROBE_ROWS, false));
       long checksum = 0;
@@ -104,8 +97,8 @@ public class HashJoin extends BenchmarkDefaults {
       return checksum;
     } finally {
       table.close();
-      state.manager.release(table.getFreedMemory());
-      state.manager.releaseAll(this);
+      state.managers.memory.release(table.getFreedMemory());
+      state.managers.memory.releaseAll(this);
     }
   }
 

@@ -436,71 +436,85 @@ public final class SpillableCache<T> implements AutoCloseable {
 
   // ---------------------------------------------------------------- readers
 
-  /** Reads the records from the pages; keeps them alive until closed. */
-  private final class MemoryReader implements RecordIterator<T> {
+  /** A reader of one copy of the data: counts the records down, refuses calls once closed. */
+  private abstract class Reader implements RecordIterator<T> {
 
-    private final CachedData opened;
-    private final SeekableInputView in;
+    final CachedData opened;
     private long left;
     private boolean readerClosed;
 
-    MemoryReader(CachedData opened) {
+    Reader(CachedData opened) {
       this.opened = opened;
-      this.in = new SeekableInputView(opened.pages(), pageSize, opened.bytes());
       this.left = opened.records();
     }
 
     @Override
-    public T next() throws IOException {
+    public final T next() throws IOException {
       if (readerClosed) {
         throw new IllegalStateException("reader of the cache of " + owner + " is closed");
       }
       if (left == 0) {
         return null;
       }
+      T record = read();
       left--;
-      return serializer.deserialize(in);
+      return record;
     }
 
+    /** Reads the next record from the copy. */
+    abstract T read() throws IOException;
+
+    /** Gives back what the reader holds. */
+    abstract void release();
+
     @Override
-    public void close() {
+    public final void close() {
       if (!readerClosed) {
         readerClosed = true;
-        readerClosed(opened, null, false);
+        release();
       }
     }
   }
 
-  /** Reads the records from the spill file through its own (or the cache's) I/O pages. */
-  private final class DiskReader implements RecordIterator<T> {
+  /** Reads the records from the pages; keeps them alive until closed. */
+  private final class MemoryReader extends Reader {
 
-    private final CachedData opened;
-    private final SpillReader reader;
-    private final List<MemorySegment> pages;
-    private final boolean borrowedIoPages;
-    private long left;
-    private boolean readerClosed;
+    private final SeekableInputView in;
 
-    DiskReader(CachedData opened, SpillReader reader, List<MemorySegment> pages, boolean borrowedIoPages) {
-      this.opened = opened;
-      this.reader = reader;
-      this.pages = pages;
-      this.borrowedIoPages = borrowedIoPages;
-      this.left = opened.records();
+    MemoryReader(CachedData opened) {
+      super(opened);
+      this.in = new SeekableInputView(opened.pages(), pageSize, opened.bytes());
     }
 
     @Override
-    public T next() throws IOException {
-      if (readerClosed) {
-        throw new IllegalStateException("reader of the cache of " + owner + " is closed");
-      }
-      if (left == 0) {
-        return null;
-      }
+    T read() throws IOException {
+      return serializer.deserialize(in);
+    }
+
+    @Override
+    void release() {
+      readerClosed(opened, null, false);
+    }
+  }
+
+  /** Reads the records from the spill file through its own (or the cache's) I/O pages. */
+  private final class DiskReader extends Reader {
+
+    private final SpillReader reader;
+    private final List<MemorySegment> pages;
+    private final boolean borrowedIoPages;
+
+    DiskReader(CachedData opened, SpillReader reader, List<MemorySegment> pages, boolean borrowedIoPages) {
+      super(opened);
+      this.reader = reader;
+      this.pages = pages;
+      this.borrowedIoPages = borrowedIoPages;
+    }
+
+    @Override
+    T read() throws IOException {
       try {
-        T record = serializer.deserialize(reader);
-        left--;
-        return record;
+        return serializer.deserialize(reader);
       } catch (IOException e) {
         markLost(opened, e);
         throw e;
@@ -508,12 +522,9 @@ public final class SpillableCache<T> implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-      if (!readerClosed) {
-        readerClosed = true;
-        reader.close();
-        readerClosed(opened, pages, borrowedIoPages);
-      }
+    void release() {
+      reader.close();
+      readerClosed(opened, pages, borrowedIoPages);
     }
   }
 
