@@ -1,13 +1,10 @@
 package io.memflow.io;
 
+import io.memflow.testing.ForwardingFileChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * or read waits until the gate opens or the channel is closed (then throws {@link
  * AsynchronousCloseException}, as a real channel closed under a blocked call does).
  */
-final class FaultyChannel extends FileChannel {
+final class FaultyChannel extends ForwardingFileChannel {
 
   /** What to break; shared by every channel the opener makes. */
   static final class Faults {
@@ -51,12 +48,11 @@ final class FaultyChannel extends FileChannel {
     }
   }
 
-  private final FileChannel delegate;
   private final Faults faults;
   private final CountDownLatch closed = new CountDownLatch(1);
 
   FaultyChannel(FileChannel delegate, Faults faults) {
-    this.delegate = delegate;
+    super(delegate);
     this.faults = faults;
   }
 
@@ -136,79 +132,5 @@ final class FaultyChannel extends FileChannel {
   protected void implCloseChannel() throws IOException {
     closed.countDown();
     delegate.close();
-  }
-
-  // ---------------------------------------------------------------- plain delegation
-
-  @Override
-  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-    return delegate.read(dsts, offset, length);
-  }
-
-  @Override
-  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-    return delegate.write(srcs, offset, length);
-  }
-
-  @Override
-  public long position() throws IOException {
-    return delegate.position();
-  }
-
-  @Override
-  public FileChannel position(long newPosition) throws IOException {
-    delegate.position(newPosition);
-    return this;
-  }
-
-  @Override
-  public long size() throws IOException {
-    return delegate.size();
-  }
-
-  @Override
-  public FileChannel truncate(long size) throws IOException {
-    delegate.truncate(size);
-    return this;
-  }
-
-  @Override
-  public void force(boolean metaData) throws IOException {
-    delegate.force(metaData);
-  }
-
-  @Override
-  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-    return delegate.transferTo(position, count, target);
-  }
-
-  @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-    return delegate.transferFrom(src, position, count);
-  }
-
-  @Override
-  public int read(ByteBuffer dst, long position) throws IOException {
-    return delegate.read(dst, position);
-  }
-
-  @Override
-  public int write(ByteBuffer src, long position) throws IOException {
-    return delegate.write(src, position);
-  }
-
-  @Override
-  public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-    return delegate.map(mode, position, size);
-  }
-
-  @Override
-  public FileLock lock(long position, long size, boolean shared) throws IOException {
-    return delegate.lock(position, size, shared);
-  }
-
-  @Override
-  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-    return delegate.tryLock(position, size, shared);
   }
 }

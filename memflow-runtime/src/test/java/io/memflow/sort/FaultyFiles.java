@@ -1,14 +1,11 @@
 package io.memflow.sort;
 
 import io.memflow.io.FileOpener;
+import io.memflow.testing.ForwardingFileChannel;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -79,13 +76,12 @@ final class FaultyFiles {
   }
 
   /** A channel whose writes count bytes, may be slow and fail past the limit. */
-  private final class Channel extends FileChannel {
+  private final class Channel extends ForwardingFileChannel {
 
-    private final FileChannel delegate;
     private final boolean limited;
 
     Channel(FileChannel delegate, boolean limited) {
-      this.delegate = delegate;
+      super(delegate);
       this.limited = limited;
     }
 
@@ -106,88 +102,6 @@ final class FaultyFiles {
         throw new IOException(writeFailure);
       }
       return delegate.write(source);
-    }
-
-    @Override
-    public int read(ByteBuffer target) throws IOException {
-      return delegate.read(target);
-    }
-
-    @Override
-    public long read(ByteBuffer[] targets, int offset, int length) throws IOException {
-      return delegate.read(targets, offset, length);
-    }
-
-    @Override
-    public long write(ByteBuffer[] sources, int offset, int length) {
-      throw new UnsupportedOperationException("gathering writes are not used by spill files");
-    }
-
-    @Override
-    public long position() throws IOException {
-      return delegate.position();
-    }
-
-    @Override
-    public FileChannel position(long position) throws IOException {
-      delegate.position(position);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      delegate.truncate(size);
-      return this;
-    }
-
-    @Override
-    public void force(boolean metaData) throws IOException {
-      delegate.force(metaData);
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-      return delegate.transferTo(position, count, target);
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel source, long position, long count) {
-      throw new UnsupportedOperationException("not used by spill files");
-    }
-
-    @Override
-    public int read(ByteBuffer target, long position) throws IOException {
-      return delegate.read(target, position);
-    }
-
-    @Override
-    public int write(ByteBuffer source, long position) {
-      throw new UnsupportedOperationException("positional writes are not used by spill files");
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) {
-      throw new UnsupportedOperationException("not used by spill files");
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException("not used by spill files");
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) {
-      throw new UnsupportedOperationException("not used by spill files");
-    }
-
-    @Override
-    protected void implCloseChannel() throws IOException {
-      delegate.close();
     }
   }
 }
