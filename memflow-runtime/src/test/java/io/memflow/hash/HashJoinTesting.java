@@ -243,6 +243,8 @@ final class HashJoinTesting {
     public void close() {
       spills.close();
       manager.close();
+      assertThat(Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("memflow-io")))
+          .as("no spill I/O thread left").isEmpty();
     }
   }
 }
