@@ -263,6 +263,10 @@ public final class HashJoin implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+    // a close() whose tryLock failed just before the unlock relies on this second look
+    if (closeRequested) {
+      close();
+    }
   }
 
   /**
@@ -309,7 +313,8 @@ public final class HashJoin implements AutoCloseable {
       }
       int wanted = (int) Math.min(Integer.MAX_VALUE, (bytes + pages.pageSize() - 1) / pages.pageSize());
       table.spillForReclaim(wanted);
-      return (long) pages.releaseFree(wanted, table.minimumPages()) * pages.pageSize();
+      int keep = Math.max(table.minimumPages(), Builder.MIN_PAGES);
+      return (long) pages.releaseFree(wanted, keep) * pages.pageSize();
     } catch (IOException | RuntimeException e) {
       state = State.FAILED;
       return 0;

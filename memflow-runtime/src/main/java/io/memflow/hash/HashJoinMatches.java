@@ -22,7 +22,7 @@ final class HashJoinMatches implements RowIterator {
   private HybridHashTable table;
   private BinaryRow probe;
   private int hash;
-  private long pointer = HybridHashTable.NONE;
+  private long link = HybridHashTable.NONE;
   private boolean matched;
   private boolean previouslyMatched;
   private boolean finalPass;
@@ -62,7 +62,7 @@ final class HashJoinMatches implements RowIterator {
     this.table = against;
     this.probe = probeRow;
     this.hash = h;
-    this.pointer = head;
+    this.link = head;
     this.matched = false;
     this.previouslyMatched = previously;
     this.finalPass = last;
@@ -85,10 +85,12 @@ final class HashJoinMatches implements RowIterator {
     if (done) {
       return null;
     }
-    while (pointer != HybridHashTable.NONE) {
-      long current = pointer;
-      pointer = table.next(current);
-      if (table.hashAt(current) != hash || !context.probeKey().equal(probe, context.buildKey(), table.buildRow(current))) {
+    while (link != HybridHashTable.NONE) {
+      long current = table.pointerOf(hash, link);
+      boolean candidate = HybridHashTable.tagMatches(link, hash);
+      link = HybridHashTable.hasNext(link) ? table.nextLink(current) : HybridHashTable.NONE;
+      if (!candidate || table.hashAt(current) != hash
+          || !context.probeKey().equal(probe, context.buildKey(), table.buildRow(current))) {
         continue;
       }
       matched = true;
@@ -100,7 +102,7 @@ final class HashJoinMatches implements RowIterator {
           table.markMatched(current);
           return context.output().joined(probe, table.buildRow(current));
         }
-        case SEMI, ANTI -> pointer = HybridHashTable.NONE;
+        case SEMI, ANTI -> link = HybridHashTable.NONE;
       }
     }
     done = true;
@@ -124,8 +126,9 @@ final class HashJoinMatches implements RowIterator {
     }
   }
 
+  /** Skips the rest of this probe row's output; under RIGHT_OUTER its matches still count. */
   @Override
   public void close() {
-    done = true;
+    drain();
   }
 }

@@ -26,15 +26,19 @@ import java.util.List;
  *  record in a row page (RECORD_* offsets; never crosses a page):
  *  0        4                  8                    16
  *  +--------+------------------+--------------------+------------------------+
- *  | hash   | bit 31: matched  | next: pointer of   | row bytes (RowLayout)  |
- *  | (int)  | 0..30: length    | the next record in |                        |
- *  |        | of the row bytes | the slot's chain   |                        |
+ *  | hash   | bit 31: matched  | next: link to the  | row bytes (RowLayout)  |
+ *  | (int)  | 0..30: length    | next record in the |                        |
+ *  |        | of the row bytes | slot's chain       |                        |
  *  +--------+------------------+--------------------+------------------------+
  *
- *  pointer (long): | partition (6 bits) | page index in partition (26) | offset in page (32) |
+ *  address (partition-local): page index << log2(page size) | offset in page     (< 2^40)
+ *  link (slot entry, record.next):  | tag (23 bits) | has next (1) | address (40) |   -1: none
+ *      tag = a remix of the record's hash, so a probe skips a record whose tag differs without
+ *      reading it; "has next" says whether the record's own next link is worth reading
+ *  pointer (outside the table):     | partition (6) | 0 ... | address (40) |
  *
  *  slot directory of a partition: 2^k 8-byte slots in whole pages, k such that slots >= rows;
- *  slot = (hash >>> partition bits) & mask holds the pointer of the chain's first record, -1 none.
+ *  slot = (hash >>> partition bits) & mask holds the link to the chain's first record.
  *
  *  partition p:  in memory: row pages [rec rec rec ...][rec rec ...] + slot pages [s0 s1 ...]
  *                spilled:   build writer (2 pages) -> build file, bloom page, probe writer (2 pages)
@@ -64,12 +68,14 @@ final class HybridHashTable {
   static final int MATCHED_BIT = 1 << 31;
   static final long NONE = -1L;
   private static final int PARTITION_SHIFT = 58;
-  private static final int PAGE_SHIFT = 32;
-  private static final long PAGE_MASK = (1L << 26) - 1;
+  private static final long ADDRESS_MASK = (1L << 40) - 1;
+  private static final long HAS_NEXT = 1L << 40;
+  private static final int TAG_SHIFT = 41;
   private static final int RESERVE = 3;
 
   private final JoinPages pages;
   private final int pageSize;
+  private final int pageShift;
   private final int slotsPerPage;
   private final KeyFields buildKey;
   private final BinaryRowSerializer buildSerializer;
@@ -87,6 +93,7 @@ final class HybridHashTable {
   HybridHashTable(HashJoinContext context, int depth, boolean blockMode) {
     this.pages = context.pages();
     this.pageSize = pages.pageSize();
+    this.pageShift = Integer.numberOfTrailingZeros(pageSize);
     this.slotsPerPage = pageSize / Long.BYTES;
     this.buildKey = context.buildKey();
     this.buildSerializer = context.buildSerializer();
@@ -314,8 +321,9 @@ final class HybridHashTable {
       int slot = (hashAt(pointer) >>> partitionBits) & partition.slotMask;
       MemorySegment slotPage = partition.slotPages.get(slot / slotsPerPage);
       int at = (slot % slotsPerPage) * Long.BYTES;
-      recordPage(pointer).putLong(recordOffset(pointer) + RECORD_NEXT, slotPage.getLong(at));
-      slotPage.putLong(at, pointer);
+      long head = slotPage.getLong(at);
+      recordPage(pointer).putLong(recordOffset(pointer) + RECORD_NEXT, head);
+      slotPage.putLong(at, tagBits(hashAt(pointer)) | (head == NONE ? 0 : HAS_NEXT) | (pointer & ADDRESS_MASK));
     }
   }
 
@@ -342,7 +350,7 @@ final class HybridHashTable {
     partition.probeRowsSpilled++;
   }
 
-  /** The first record of the chain for {@code hash} in its in-memory partition, or {@link #NONE}. */
+  /** The link to the first record of the chain for {@code hash} in its in-memory partition, or {@link #NONE}. */
   long head(int hash) {
     HashJoinPartition partition = partitionOf(hash);
     if (partition.slotPages.isEmpty()) {
@@ -352,8 +360,28 @@ final class HybridHashTable {
     return partition.slotPages.get(slot / slotsPerPage).getLong((slot % slotsPerPage) * Long.BYTES);
   }
 
-  long next(long pointer) {
+  /** The link after the record at {@code pointer} in its chain. */
+  long nextLink(long pointer) {
     return recordPage(pointer).getLong(recordOffset(pointer) + RECORD_NEXT);
+  }
+
+  /** The pointer of the record {@code link} leads to, in the partition of {@code hash}. */
+  long pointerOf(int hash, long link) {
+    return (long) (hash & (partitions.length - 1)) << PARTITION_SHIFT | (link & ADDRESS_MASK);
+  }
+
+  /** Whether the record {@code link} leads to may have {@code hash} (false: it certainly has not). */
+  static boolean tagMatches(long link, int hash) {
+    return (link ^ tagBits(hash)) >>> TAG_SHIFT == 0;
+  }
+
+  /** Whether the record {@code link} leads to has a successor in its chain. */
+  static boolean hasNext(long link) {
+    return (link & HAS_NEXT) != 0;
+  }
+
+  private static long tagBits(int hash) {
+    return (long) ((hash * 0x9E37_79B1) >>> 9) << TAG_SHIFT;
   }
 
   int hashAt(long pointer) {
@@ -398,7 +426,7 @@ final class HybridHashTable {
   /** The record after {@code pointer} in its partition, or {@link #NONE}. */
   long nextRecord(long pointer) {
     HashJoinPartition partition = partitions[(int) (pointer >>> PARTITION_SHIFT)];
-    int page = (int) (pointer >>> PAGE_SHIFT & PAGE_MASK);
+    int page = (int) ((pointer & ADDRESS_MASK) >>> pageShift);
     int at = recordOffset(pointer);
     int end = at + RECORD_HEADER + (recordPage(pointer).getInt(at + RECORD_LENGTH) & ~MATCHED_BIT);
     if (end < partition.fills[page]) {
@@ -413,16 +441,16 @@ final class HybridHashTable {
     return next != NONE ? next : firstRecord((int) (pointer >>> PARTITION_SHIFT) + 1);
   }
 
-  private static long pointer(int partition, int page, int offset) {
-    return (long) partition << PARTITION_SHIFT | (long) page << PAGE_SHIFT | offset;
+  private long pointer(int partition, int page, int offset) {
+    return (long) partition << PARTITION_SHIFT | (long) page << pageShift | offset;
   }
 
   private MemorySegment recordPage(long pointer) {
-    return partitions[(int) (pointer >>> PARTITION_SHIFT)].rowPages.get((int) (pointer >>> PAGE_SHIFT & PAGE_MASK));
+    return partitions[(int) (pointer >>> PARTITION_SHIFT)].rowPages.get((int) ((pointer & ADDRESS_MASK) >>> pageShift));
   }
 
-  private static int recordOffset(long pointer) {
-    return (int) pointer;
+  private int recordOffset(long pointer) {
+    return (int) pointer & (pageSize - 1);
   }
 
   // ---------------------------------------------------------------- reclaim, end, abort
