@@ -140,6 +140,54 @@ class HashJoinResourceTest {
   }
 
   @Test
+  void closeFromAnotherThreadAtRandomMomentsAlwaysReleasesEverything() throws Exception {
+    Random delays = new Random(11);
+    for (int round = 0; round < 12; round++) {
+      try (Setup setup = new Setup(directory)) {
+        HashJoin join = setup.join(JoinType.RIGHT_OUTER, KEYS, 16).build();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread worker = new Thread(() -> {
+          try {
+            setup.run(join, KEYS, build, probe);
+          } catch (Throwable e) {
+            failure.set(e);
+          }
+        });
+        worker.start();
+        Thread.sleep(delays.nextInt(120));
+        join.close();
+        worker.join(10_000);
+        assertThat(worker.isAlive()).isFalse();
+        if (failure.get() != null) {
+          assertThat(failure.get()).isInstanceOfAny(CancellationException.class, IllegalStateException.class);
+        }
+        setup.assertReleased();
+      }
+    }
+  }
+
+  @Test
+  void closingAProbeIteratorEarlyStillCountsItsMatchesUnderRightOuter() throws Exception {
+    try (Setup setup = new Setup(directory)) {
+      HashJoin join = setup.join(JoinType.RIGHT_OUTER, KEYS, 16).build();
+      RowWriter buildWriter = new RowWriter(KEYS.buildSchema());
+      for (long i = 0; i < 3; i++) {
+        join.addBuild(buildWriter.reset().setAll(1L, i).toRow());
+      }
+      join.addBuild(buildWriter.reset().setAll(2L, 9L).toRow());
+      join.endBuild();
+      RowIterator matches = join.probe(new RowWriter(KEYS.probeSchema()).setAll(100L, 1L).toRow());
+      assertThat(matches.next()).isNotNull();
+      matches.close();
+      Map<List<Object>, Long> rest = new HashMap<>();
+      HashJoinTesting.collect(join.endProbe(), rest);
+      assertThat(rest).containsOnlyKeys(java.util.Arrays.asList(null, null, 2L, 9L));
+      join.close();
+      setup.assertReleased();
+    }
+  }
+
+  @Test
   void closeBeforeTheBuildEndsReleasesEverything() throws Exception {
     try (Setup setup = new Setup(directory)) {
       HashJoin join = setup.join(JoinType.SEMI, KEYS, 16).build();
