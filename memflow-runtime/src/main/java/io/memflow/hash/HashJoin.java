@@ -400,7 +400,8 @@ public final class HashJoin implements AutoCloseable {
      *
      * @throws MemoryAllocationException if the manager cannot give the pages
      * @throws IllegalArgumentException if keys are missing, not comparable, or the memory is below
-     *     the minimum ({@value #MIN_PAGES} pages)
+     *     the minimum ({@value #MIN_PAGES} pages), or the owner is already a registered consumer
+     *     of the manager (the join registers it; the pages are released again)
      */
     public HashJoin build() throws MemoryAllocationException {
       check();
