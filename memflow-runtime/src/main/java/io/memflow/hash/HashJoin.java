@@ -1,0 +1,435 @@
+package io.memflow.hash;
+
+import io.memflow.io.SpillManager;
+import io.memflow.managed.MemoryAllocationException;
+import io.memflow.managed.MemoryManager;
+import io.memflow.memory.MemorySegment;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.BinaryRowSerializer;
+import io.memflow.row.KeyFields;
+import io.memflow.row.RowIterator;
+import io.memflow.row.RowSchema;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A hybrid hash join on managed memory: the build side (right) is hashed into pages, the probe
+ * side (left) streams past it; when the pages run out, partitions spill to disk with their probe
+ * rows and are joined afterwards, recursively under new hash seeds, and by a block-nested loop when
+ * one key alone outgrows the memory (heavy skew).
+ *
+ * <pre>
+ *  addBuild* ──▶ HybridHashTable: 32 partitions (hash & 31) ─▶ row pages | spilled: build file + bloom
+ *  endBuild  ──▶ slot directories for the in-memory partitions (more spills if they do not fit)
+ *  probe*    ──▶ in memory: matches now │ spilled: bloom says maybe ─▶ probe file, no ─▶ unmatched
+ *  endProbe  ──▶ RowIterator: unmatched build rows (RIGHT_OUTER), then each spilled pair:
+ *                depth <= 3: a new table under seed = depth (may spill again, depth + 1)
+ *                depth  > 3: block-nested loop (build file in memory-sized blocks x probe file)
+ * </pre>
+ *
+ * <p><b>Sides and output.</b> The probe side is the left input, the build side the right: {@link
+ * JoinType#LEFT_OUTER} keeps unmatched probe rows, {@link JoinType#RIGHT_OUTER} unmatched build
+ * rows, {@link JoinType#SEMI} and {@link JoinType#ANTI} output probe rows with / without a match.
+ * Output rows ({@link #outputSchema()}) are the probe fields then the build fields (SEMI and ANTI:
+ * the probe fields only); the fields of a side an outer join may leave unmatched are nullable, and
+ * a build field named like a probe field is called {@code "build." + name}. Null keys never match;
+ * under ANTI a probe row with a null key is output ({@code NOT EXISTS} semantics).
+ *
+ * <p><b>Use.</b> {@link #addBuild} every build row, {@link #endBuild()}, then {@link #probe} every
+ * probe row and read the matches it returns, then {@link #endProbe()} and read the rest; {@link
+ * #close()}. The output of spilled partitions comes in the iterator of {@code endProbe}, so output
+ * order follows no rule. A build row must fit in one page with a 16-byte header.
+ *
+ * <p><b>Memory and files.</b> The join allocates all its pages from the {@link MemoryManager} for
+ * its owner when built and never asks for more; it registers the owner as a reclaimable consumer,
+ * and during the build gives pages back on request by spilling its largest partitions. Spill files
+ * come from the {@link SpillManager} (without one, running out of pages is an error). {@link
+ * #close()} deletes every file, returns every page and unregisters the consumer; it is idempotent
+ * and may be called at any time, also from another thread: if the join's thread is inside a call,
+ * that call ends with a {@link CancellationException} within a row and releases everything as it
+ * returns; otherwise {@code close} releases at once.
+ *
+ * <p><b>Threads.</b> One thread uses the join; {@link #close()} and the manager's reclaim calls
+ * may come from others. Every row the join returns is valid until the next call on the join or
+ * the iterator.
+ */
+public final class HashJoin implements AutoCloseable {
+
+  /** Spilled pairs deeper than this are joined by a block-nested loop, not re-partitioned. */
+  public static final int MAX_RECURSION_DEPTH = 3;
+
+  private enum State { BUILD, PROBE, REST, FAILED, CLOSED }
+
+  private final MemoryManager manager;
+  private final Object owner;
+  private final HashJoinContext context;
+  private final JoinPages pages;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final HybridHashTable table;
+  private final HashJoinMatches matches;
+  private final Deque<HashJoinSpill> pending = new ArrayDeque<>();
+  private HashJoinPass pass;
+  private int blockPasses;
+  private State state = State.BUILD;
+  private volatile boolean closeRequested;
+  private boolean released;
+
+  private HashJoin(Builder builder, List<MemorySegment> allocated) {
+    this.manager = builder.manager;
+    this.owner = builder.owner;
+    this.pages = new JoinPages(manager, allocated);
+    KeyFields buildKey = KeyFields.of(builder.buildSchema, builder.buildKey);
+    KeyFields probeKey = KeyFields.of(builder.probeSchema, builder.probeKey);
+    this.context = new HashJoinContext(builder.type, pages, builder.spills, buildKey, probeKey,
+        new BinaryRowSerializer(builder.buildSchema), new BinaryRowSerializer(builder.probeSchema),
+        new JoinRowBuilder(builder.type, builder.probeSchema, builder.buildSchema), () -> closeRequested);
+    this.table = new HybridHashTable(context, 0, false);
+    this.matches = new HashJoinMatches(context);
+  }
+
+  /** A builder for a join of {@code probeSchema} rows (left) with {@code buildSchema} rows (right). */
+  public static Builder builder(MemoryManager manager, Object owner, RowSchema buildSchema, RowSchema probeSchema) {
+    return new Builder(manager, owner, buildSchema, probeSchema);
+  }
+
+  /** The schema of the output rows. */
+  public RowSchema outputSchema() {
+    return context.output().schema();
+  }
+
+  /** The kind of join. */
+  public JoinType type() {
+    return context.type();
+  }
+
+  /**
+   * Adds one build row (copied; the caller may reuse it). Under {@link JoinType#RIGHT_OUTER} a row
+   * with a null key is kept for the output; otherwise it is dropped, as it matches nothing.
+   *
+   * @throws IOException if spilling fails (the join is then failed: close it)
+   * @throws IllegalStateException after {@link #endBuild()}, or if the join failed or was closed
+   * @throws IllegalArgumentException if the row does not fit in a page with its header
+   */
+  public void addBuild(BinaryRow row) throws IOException {
+    enter(State.BUILD, "addBuild");
+    try {
+      if (context.type() == JoinType.RIGHT_OUTER || !context.buildKey().hasNull(row)) {
+        table.insert(row, table.hash(row));
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Ends the build side: builds the directories, spilling more partitions if they do not fit.
+   *
+   * @throws IOException if spilling fails (the join is then failed: close it)
+   */
+  public void endBuild() throws IOException {
+    enter(State.BUILD, "endBuild");
+    try {
+      table.finishBuild();
+      state = State.PROBE;
+    } catch (IOException | RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Probes one row: the returned iterator yields its output rows now (none if its partition is
+   * spilled: they come from {@link #endProbe()}). The iterator and its rows are valid until the
+   * next call on the join; a later call first drains what was left unread (under RIGHT_OUTER the
+   * unread matches still count as matched).
+   *
+   * @throws IOException if spilling the row fails (the join is then failed: close it)
+   */
+  public RowIterator probe(BinaryRow row) throws IOException {
+    enter(State.PROBE, "probe");
+    try {
+      matches.drain();
+      return matches.probe(table, row);
+    } catch (IOException | RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Ends the probe side: the rest of the output, joined as it is read (unmatched build rows, then
+   * the spilled partitions). Closing the iterator closes the join.
+   */
+  public RowIterator endProbe() {
+    enter(State.PROBE, "endProbe");
+    try {
+      matches.drain();
+      state = State.REST;
+      pass = HashJoinRecursivePass.ofProbedTable(context, table);
+      return new Rest();
+    } finally {
+      exit();
+    }
+  }
+
+  /** Spilled partitions of the first table (for tests). */
+  int spilledPartitions() {
+    return table.spilledPartitions();
+  }
+
+  /** Spilled pairs joined by the block-nested loop so far (for tests). */
+  int blockPasses() {
+    return blockPasses;
+  }
+
+  /** Pages the join holds from the manager now (for tests). */
+  int ownedPages() {
+    return pages.owned();
+  }
+
+  private BinaryRow nextRest() throws IOException {
+    enter(State.REST, "next");
+    try {
+      while (pass != null) {
+        BinaryRow row = pass.next();
+        if (row != null) {
+          return row;
+        }
+        HashJoinPass done = pass;
+        pass = null;
+        for (HashJoinSpill spill : done.finish()) {
+          pending.push(spill);
+        }
+        pass = nextPass();
+      }
+      return null;
+    } catch (IOException | RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    } finally {
+      exit();
+    }
+  }
+
+  private HashJoinPass nextPass() {
+    while (!pending.isEmpty()) {
+      HashJoinSpill spill = pending.pop();
+      if (nothingToOutput(spill)) {
+        spill.delete();
+      } else if (spill.depth() > MAX_RECURSION_DEPTH) {
+        blockPasses++;
+        return new HashJoinBlockPass(context, spill);
+      } else {
+        return HashJoinRecursivePass.of(context, spill);
+      }
+    }
+    return null;
+  }
+
+  private boolean nothingToOutput(HashJoinSpill spill) {
+    JoinType type = context.type();
+    boolean noProbe = spill.probeFile() == null || spill.probeRows() == 0;
+    return noProbe && type != JoinType.RIGHT_OUTER;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private void enter(State expected, String call) {
+    lock.lock();
+    if (state != expected || closeRequested) {
+      State actual = closeRequested ? State.CLOSED : state;
+      exit();
+      throw new IllegalStateException(call + " needs the join in state " + expected + ", it is " + actual);
+    }
+  }
+
+  private void exit() {
+    try {
+      if (closeRequested) {
+        releaseAll();
+      }
+    } finally {
+      lock.unlock();
+    }
+    // a close() whose tryLock failed just before the unlock relies on this second look
+    if (closeRequested) {
+      close();
+    }
+  }
+
+  /**
+   * Deletes every spill file, returns every page to the manager and unregisters the consumer.
+   * Idempotent; from any thread (see the class comment for a call in progress).
+   */
+  @Override
+  public void close() {
+    closeRequested = true;
+    if (lock.tryLock()) {
+      try {
+        releaseAll();
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private void releaseAll() {
+    if (released) {
+      return;
+    }
+    released = true;
+    state = State.CLOSED;
+    manager.unregisterConsumer(owner);
+    if (pass != null) {
+      pass.abort();
+      pass = null;
+    }
+    pending.forEach(HashJoinSpill::delete);
+    pending.clear();
+    table.release();
+    pages.releaseAll();
+  }
+
+  /** Called by the manager: during the build, spills partitions and gives free pages back. */
+  private long reclaim(long bytes) {
+    if (!lock.tryLock()) {
+      return 0;
+    }
+    try {
+      if (state != State.BUILD || closeRequested) {
+        return 0;
+      }
+      int wanted = (int) Math.min(Integer.MAX_VALUE, (bytes + pages.pageSize() - 1) / pages.pageSize());
+      table.spillForReclaim(wanted);
+      int keep = Math.max(table.minimumPages(), Builder.MIN_PAGES);
+      return (long) pages.releaseFree(wanted, keep) * pages.pageSize();
+    } catch (IOException | RuntimeException e) {
+      state = State.FAILED;
+      return 0;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The rest of the output; closing it closes the join. */
+  private final class Rest implements RowIterator {
+    @Override
+    public BinaryRow next() throws IOException {
+      return nextRest();
+    }
+
+    @Override
+    public void close() {
+      HashJoin.this.close();
+    }
+  }
+
+  /**
+   * Builds a {@link HashJoin}: keys on both sides (same types in the same order), the type ({@link
+   * JoinType#INNER} by default), the memory ({@link #pages} or {@link #memoryBytes}, required) and
+   * a {@link SpillManager} (optional). Not thread-safe.
+   */
+  public static final class Builder {
+    private final MemoryManager manager;
+    private final Object owner;
+    private final RowSchema buildSchema;
+    private final RowSchema probeSchema;
+    private int[] buildKey;
+    private int[] probeKey;
+    private JoinType type = JoinType.INNER;
+    private long pages = -1;
+    private SpillManager spills;
+
+    private Builder(MemoryManager manager, Object owner, RowSchema buildSchema, RowSchema probeSchema) {
+      this.manager = Objects.requireNonNull(manager, "manager");
+      this.owner = Objects.requireNonNull(owner, "owner");
+      this.buildSchema = Objects.requireNonNull(buildSchema, "buildSchema");
+      this.probeSchema = Objects.requireNonNull(probeSchema, "probeSchema");
+    }
+
+    /** The build side's key fields (indexes into the build schema), in key order. */
+    public Builder buildKey(int... fields) {
+      this.buildKey = fields.clone();
+      return this;
+    }
+
+    /** The probe side's key fields (indexes into the probe schema), in key order. */
+    public Builder probeKey(int... fields) {
+      this.probeKey = fields.clone();
+      return this;
+    }
+
+    /** The kind of join; {@link JoinType#INNER} by default. */
+    public Builder type(JoinType type) {
+      this.type = Objects.requireNonNull(type, "type");
+      return this;
+    }
+
+    /** The memory as a number of the manager's pages. */
+    public Builder pages(int count) {
+      this.pages = count;
+      return this;
+    }
+
+    /** The memory in bytes, rounded down to whole pages. */
+    public Builder memoryBytes(long bytes) {
+      this.pages = bytes / manager.pageSize();
+      return this;
+    }
+
+    /** Where partitions spill; without one, a build that outgrows the memory fails. */
+    public Builder spillManager(SpillManager spillManager) {
+      this.spills = spillManager;
+      return this;
+    }
+
+    /**
+     * Allocates the pages and builds the join.
+     *
+     * @throws MemoryAllocationException if the manager cannot give the pages
+     * @throws IllegalArgumentException if keys are missing, not comparable, or the memory is below
+     *     the minimum ({@value #MIN_PAGES} pages), or the owner is already a registered consumer
+     *     of the manager (the join registers it; the pages are released again)
+     */
+    public HashJoin build() throws MemoryAllocationException {
+      check();
+      List<MemorySegment> allocated = manager.allocatePages(owner, (int) pages);
+      HashJoin join;
+      try {
+        join = new HashJoin(this, allocated);
+        manager.registerConsumer(owner, join::reclaim);
+      } catch (RuntimeException | Error e) {
+        manager.release(allocated);
+        throw e;
+      }
+      return join;
+    }
+
+    /** The fewest pages a join accepts. */
+    public static final int MIN_PAGES = 16;
+
+    private void check() {
+      if (buildKey == null || probeKey == null) {
+        throw new IllegalArgumentException("set both keys: buildKey=" + java.util.Arrays.toString(buildKey)
+            + " probeKey=" + java.util.Arrays.toString(probeKey));
+      }
+      KeyFields.of(buildSchema, buildKey).checkComparable(KeyFields.of(probeSchema, probeKey));
+      if (pages < MIN_PAGES || pages > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException("pages=" + pages + " must be at least MIN_PAGES=" + MIN_PAGES
+            + " (pageSize=" + manager.pageSize() + "); set pages(n) or memoryBytes(b)");
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.memflow.hash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.memflow.hash.HashJoinTesting.Keys;
+import io.memflow.hash.HashJoinTesting.Setup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every join type against the object reference, in memory and with the data 1x, 4x, 20x the memory. */
+class HashJoinReferenceTest {
+
+  private static final int MEMORY_PAGES = 20;
+
+  @TempDir Path directory;
+
+  static Stream<Arguments> typesKeysAndRatios() {
+    List<Arguments> cases = new ArrayList<>();
+    for (JoinType type : JoinType.values()) {
+      for (Keys keys : Keys.values()) {
+        for (int ratio : new int[] {0, 1, 4, 20}) {
+          if (ratio < 20 || keys == Keys.INT || keys == Keys.STRING) { // 20x for two key kinds keeps the class fast
+            cases.add(Arguments.of(type, keys, ratio));
+          }
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} {1} data={2}x memory")
+  @MethodSource("typesKeysAndRatios")
+  void randomDataWithDuplicatesAndNullsMatchesTheReference(JoinType type, Keys keys, int ratio) throws Exception {
+    Random random = new Random(31L * type.ordinal() + 7L * keys.ordinal() + ratio);
+    int rows = ratio == 0 ? 2_000 : ratio * 1_000 * MEMORY_PAGES * HashJoinTesting.PAGE_SIZE / 1_000
+        / (HashJoinTesting.pagesFor(keys, 1_000) * HashJoinTesting.PAGE_SIZE / 1_000);
+    int pages = ratio == 0 ? HashJoinTesting.pagesFor(keys, rows) * 3 + 40 : MEMORY_PAGES;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, rows, rows / 3, 0.03, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, rows, rows / 2, 0.03, false);
+    try (Setup setup = new Setup(directory)) {
+      HashJoin join = setup.join(type, keys, pages).build();
+      Map<List<Object>, Long> actual = setup.run(join, keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      if (ratio >= 4) {
+        assertThat(join.spilledPartitions()).isPositive();
+      } else if (ratio == 0) {
+        assertThat(join.spilledPartitions()).isZero();
+      }
+      setup.assertReleased();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(JoinType.class)
+  void heavySkewFallsBackToTheBlockNestedLoopAndFinishes(JoinType type) throws Exception {
+    Random random = new Random(type.ordinal());
+    Keys keys = Keys.LONG;
+    List<Object[]> build = new ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      Object[] key = i % 10 == 0 ? keys.key(random.nextInt(2_000), random, 0.01) : keys.key(7, random, 0);
+      build.add(HashJoinTesting.buildValues(key, i));
+    }
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, 3_000, 3_000, 0.01, false);
+    probe.add(HashJoinTesting.probeValues(keys.key(7, random, 0), -1));
+    probe.add(HashJoinTesting.probeValues(keys.key(7, random, 0), -2));
+    try (Setup setup = new Setup(directory)) {
+      HashJoin join = setup.join(type, keys, 16).build();
+      Map<List<Object>, Long> actual = setup.run(join, keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      assertThat(join.blockPasses()).isPositive();
+      setup.assertReleased();
+    }
+  }
+
+  static Stream<Arguments> smallInputs() {
+    List<Arguments> cases = new ArrayList<>();
+    for (JoinType type : JoinType.values()) {
+      for (int[] sizes : new int[][] {{0, 0}, {0, 5}, {5, 0}, {1, 1}, {1, 0}, {0, 1}}) {
+        cases.add(Arguments.of(type, sizes[0], sizes[1]));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0} build={1} probe={2}")
+  @MethodSource("smallInputs")
+  void emptySidesAndSingleRowsMatchTheReference(JoinType type, int buildRows, int probeRows) throws Exception {
+    Random random = new Random(buildRows * 10L + probeRows);
+    Keys keys = Keys.MULTI;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, buildRows, 1, 0, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, probeRows, 1, 0, false);
+    try (Setup setup = new Setup(directory)) {
+      Map<List<Object>, Long> actual = setup.run(setup.join(type, keys, 16).build(), keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      setup.assertReleased();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(JoinType.class)
+  void onlyNullKeysNeverMatch(JoinType type) throws Exception {
+    Random random = new Random(5);
+    Keys keys = Keys.INT;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, 50, 3, 1.0, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, 50, 3, 1.0, false);
+    try (Setup setup = new Setup(directory)) {
+      Map<List<Object>, Long> actual = setup.run(setup.join(type, keys, 16).build(), keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      long expected = switch (type) {
+        case INNER, SEMI -> 0;
+        case LEFT_OUTER, ANTI -> 50;
+        case RIGHT_OUTER -> 50;
+      };
+      assertThat(actual.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(expected);
+      setup.assertReleased();
+    }
+  }
+}
