@@ -118,6 +118,16 @@ final class AggFixture {
     return readAll(aggregator.result());
   }
 
+  /** Adds every row of {@code rows} (without ending the input). */
+  static void addAll(HashAggregator aggregator, List<Object[]> rows) throws IOException {
+    RowWriter writer = new RowWriter(SCHEMA);
+    BinaryRow row = new BinaryRow(SCHEMA);
+    for (Object[] values : rows) {
+      writer.reset().setAll(values).writeTo(row);
+      aggregator.add(row);
+    }
+  }
+
   static List<List<Object>> readAll(RowIterator result) throws IOException {
     List<List<Object>> out = new ArrayList<>();
     try (result) {
@@ -141,6 +151,8 @@ final class AggFixture {
     assertThat(filesIn(directory)).as("files in the temp directory").isEmpty();
     manager.close(); // throws if anything is outstanding
     spills.close();
+    assertThat(Thread.getAllStackTraces().keySet()).as("live spill I/O threads")
+        .noneMatch(t -> t.isAlive() && t.getName().startsWith("memflow-io"));
     assertThat(MemorySegments.offHeapBytesInUse()).isEqualTo(offHeapBefore);
   }
 

@@ -63,7 +63,7 @@ class HashAggregatorTest {
     assertThat(pages).isGreaterThanOrEqualTo(16);
     fixture(64L << 20);
     try (HashAggregator aggregator = fixture.builder(pages, groupFields, ALL).build()) {
-      assertSameMultiset(aggregate(aggregator, rows), expected(rows, groupFields, ALL));
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, groupFields, ALL));
       if (ratio >= 4 && groupFields.length > 1) {
         assertThat(aggregator.spillCount()).as("spills").isPositive();
       }
@@ -71,16 +71,6 @@ class HashAggregatorTest {
         assertThat(aggregator.spillCount()).as("spills").isZero();
       }
     }
-  }
-
-  /** Equal as multisets (AssertJ's containsExactlyInAnyOrder is quadratic: minutes for 20,000 groups). */
-  static void assertSameMultiset(List<List<Object>> actual, List<List<Object>> expected) {
-    java.util.Map<List<Object>, Long> a = actual.stream().collect(java.util.stream.Collectors.groupingBy(r -> r,
-        java.util.stream.Collectors.counting()));
-    java.util.Map<List<Object>, Long> e = expected.stream().collect(java.util.stream.Collectors.groupingBy(r -> r,
-        java.util.stream.Collectors.counting()));
-    assertThat(actual).as("groups").hasSameSizeAs(expected);
-    assertThat(a).isEqualTo(e);
   }
 
   @Test
@@ -147,7 +137,7 @@ class HashAggregatorTest {
     List<AggregateFunction> functions = List.of(count(), max("v_str"), min("v_str"), sum("v_long"), avg("v_double"));
     fixture(1 << 20);
     try (HashAggregator aggregator = fixture.builder(HashAggregator.MIN_PAGES, new int[] {0, 1, 2}, functions).build()) {
-      assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0, 1, 2}, functions));
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0, 1, 2}, functions));
     }
   }
 
@@ -171,7 +161,7 @@ class HashAggregatorTest {
     List<AggregateFunction> functions = List.of(count(), sum("v_long"));
     fixture(1 << 20);
     try (HashAggregator aggregator = fixture.builder(10, new int[] {0}, functions).partitions(2).build()) {
-      assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0}, functions));
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0}, functions));
       assertThat(aggregator.deepestLevel()).isGreaterThanOrEqualTo(3);
     }
   }
