@@ -23,12 +23,4 @@ final class AggPartition {
     files.add(file);
     rows.add(count);
   }
-
-  long totalRows() {
-    return rows.stream().mapToLong(Integer::longValue).sum();
-  }
-
-  long totalBytes() {
-    return files.stream().mapToLong(SpillFile::sizeBytes).sum();
-  }
 }

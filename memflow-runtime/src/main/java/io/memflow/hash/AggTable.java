@@ -3,7 +3,6 @@ package io.memflow.hash;
 import io.memflow.memory.MemorySegment;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.KeyFields;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -48,6 +47,8 @@ final class AggTable {
   private final int pageSize;
   private final int pageShift;
   private final int partitionMask;
+  private final int bucketPageShift; // log2(buckets per page)
+  private final int bucketInPageMask;
   private final List<MemorySegment> bucketPages = new ArrayList<>();
   private final List<MemorySegment> recordPages = new ArrayList<>();
   private final int[] partitionSizes;
@@ -63,6 +64,8 @@ final class AggTable {
     this.pageSize = pageSize;
     this.pageShift = Integer.numberOfTrailingZeros(pageSize);
     this.partitionMask = partitions - 1;
+    this.bucketPageShift = Integer.numberOfTrailingZeros(pageSize / BUCKET_BYTES);
+    this.bucketInPageMask = pageSize / BUCKET_BYTES - 1;
     this.partitionSizes = new int[partitions];
     this.group = new BinaryRow(layout.partialSchema());
   }
@@ -211,14 +214,12 @@ final class AggTable {
   // ---------------------------------------------------------------- buckets
 
   private long bucket(long index) {
-    int perPage = pageSize / BUCKET_BYTES;
-    return bucketPages.get((int) (index / perPage)).getLong((int) (index % perPage) * BUCKET_BYTES);
+    return bucketPages.get((int) (index >>> bucketPageShift)).getLong(((int) index & bucketInPageMask) * BUCKET_BYTES);
   }
 
   private void setBucket(long index, int address, int hash) {
-    int perPage = pageSize / BUCKET_BYTES;
     long value = (long) (address + 1) << 32 | (hash & 0xFFFF_FFFFL);
-    bucketPages.get((int) (index / perPage)).putLong((int) (index % perPage) * BUCKET_BYTES, value);
+    bucketPages.get((int) (index >>> bucketPageShift)).putLong(((int) index & bucketInPageMask) * BUCKET_BYTES, value);
   }
 
   private long freeBucket(int hash) {
@@ -245,9 +246,8 @@ final class AggTable {
       bucketPages.add(page);
     }
     bucketBits++;
-    int perPage = pageSize / BUCKET_BYTES;
     for (long i = 0; i < oldCapacity; i++) {
-      long bucket = old.get((int) (i / perPage)).getLong((int) (i % perPage) * BUCKET_BYTES);
+      long bucket = old.get((int) (i >>> bucketPageShift)).getLong(((int) i & bucketInPageMask) * BUCKET_BYTES);
       if (bucket != 0) {
         int hash = (int) bucket;
         setBucket(freeBucket(hash), (int) (bucket >>> 32) - 1, hash);
@@ -289,21 +289,5 @@ final class AggTable {
     recordEnd = 0;
     recordBytes = 0;
     java.util.Arrays.fill(partitionSizes, 0);
-  }
-
-  /** Gives every page back to the pool; the table must be {@link #open}ed again before use. */
-  void returnPages() {
-    bucketPages.forEach(pool::push);
-    recordPages.forEach(pool::push);
-    bucketPages.clear();
-    recordPages.clear();
-    size = 0;
-    recordEnd = 0;
-    recordBytes = 0;
-    java.util.Arrays.fill(partitionSizes, 0);
-  }
-
-  static Deque<MemorySegment> newPool() {
-    return new ArrayDeque<>();
   }
 }
