@@ -74,6 +74,11 @@ final class AggLayout {
   private final int bitmapBytes;
   private final int fixedBytes;
   private final boolean[] replace; // scratch for relocation, per partial field
+  private final boolean rawKeys; // every key field INT or LONG: keys compare as slot bits
+  private final int[] inputKeySlots; // per key field, its slot offset in an input row
+  private final int[] inputKeyFields;
+  private final int[] partialKeySlots; // per key field, its slot offset in a group row
+  private final int[] partialKeyFields;
   private final BinaryRow scratch;
 
   AggLayout(RowSchema inputSchema, int[] groupFields, List<AggregateFunction> functions) {
@@ -105,6 +110,13 @@ final class AggLayout {
     this.fixedBytes = bitmapBytes + n * SLOT_BYTES;
     this.replace = new boolean[n];
     this.scratch = new BinaryRow(partialSchema);
+    this.rawKeys = java.util.Arrays.stream(groupFields).mapToObj(inputSchema::type)
+        .allMatch(t -> t == FieldType.INT || t == FieldType.LONG);
+    int inputBitmap = (inputSchema.fieldCount() + 63) / 64 * BITMAP_WORD_BYTES;
+    this.inputKeyFields = groupFields.clone();
+    this.inputKeySlots = java.util.Arrays.stream(groupFields).map(f -> inputBitmap + f * SLOT_BYTES).toArray();
+    this.partialKeyFields = range(groupFields.length);
+    this.partialKeySlots = java.util.Arrays.stream(partialKeyFields).map(this::slotOffset).toArray();
   }
 
   private void addSlots(AggregateFunction function, int base, List<Slot> slots,
@@ -165,6 +177,32 @@ final class AggLayout {
   /** Whether result rows are the group bytes as they are (no avg: same layout as the output). */
   boolean outputIsPartial() {
     return partialSchema.fieldCount() == outputSchema.fieldCount();
+  }
+
+  // ---------------------------------------------------------------- key equality
+
+  /**
+   * Whether the key of {@code row} (an input row, or a group row when {@code merging}) equals the
+   * key of the group at {@code offset}. With INT/LONG keys only, compares slot bits and null bits
+   * in place (equal values have equal slots, a null's slot is zero); otherwise through {@link
+   * KeyFields#equal}.
+   */
+  boolean keyEquals(BinaryRow row, boolean merging, MemorySegment segment, int offset, int length) {
+    if (!rawKeys) {
+      scratch.pointTo(segment, offset, length);
+      return (merging ? partialKey : inputKey).equal(row, partialKey, scratch);
+    }
+    int[] slots = merging ? partialKeySlots : inputKeySlots;
+    int[] fields = merging ? partialKeyFields : inputKeyFields;
+    MemorySegment rowSegment = row.segment();
+    int rowOffset = row.offset();
+    for (int k = 0; k < slots.length; k++) {
+      if (rowSegment.getLong(rowOffset + slots[k]) != segment.getLong(offset + partialKeySlots[k])
+          || isNull(rowSegment, rowOffset, fields[k]) != isNull(segment, offset, k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ---------------------------------------------------------------- new groups

@@ -2,7 +2,6 @@ package io.memflow.hash;
 
 import io.memflow.memory.MemorySegment;
 import io.memflow.row.BinaryRow;
-import io.memflow.row.KeyFields;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -102,15 +101,15 @@ final class AggTable {
 
   /** Adds input row {@code input} (key hash {@code hash}) to its group; false if out of pages (nothing changed). */
   boolean add(BinaryRow input, int hash) {
-    return upsert(input, layout.inputKey(), hash, false);
+    return upsert(input, hash, false);
   }
 
   /** Merges partial row {@code partial} into its group; false if out of pages (nothing changed). */
   boolean merge(BinaryRow partial, int hash) {
-    return upsert(partial, layout.partialKey(), hash, true);
+    return upsert(partial, hash, true);
   }
 
-  private boolean upsert(BinaryRow row, KeyFields key, int hash, boolean merging) {
+  private boolean upsert(BinaryRow row, int hash, boolean merging) {
     long mask = (1L << bucketBits) - 1;
     long index = (hash & 0xFFFF_FFFFL) >>> (32 - bucketBits);
     while (true) {
@@ -118,7 +117,7 @@ final class AggTable {
       if (bucket == 0) {
         return insert(row, hash, merging, index);
       }
-      if ((int) bucket == hash && key.equal(row, layout.partialKey(), pointGroup(bucket))) {
+      if ((int) bucket == hash && keyEquals(row, merging, bucket)) {
         return update(row, merging, index, bucket);
       }
       index = (index + 1) & mask;
@@ -175,6 +174,13 @@ final class AggTable {
       layout.accumulate(row, page, at);
     }
     return true;
+  }
+
+  private boolean keyEquals(BinaryRow row, boolean merging, long bucket) {
+    int address = (int) (bucket >>> 32) - 1;
+    MemorySegment page = recordPages.get(address >>> pageShift);
+    int at = (address & (pageSize - 1)) + RECORD_HEADER;
+    return layout.keyEquals(row, merging, page, at, page.getInt(at - RECORD_HEADER));
   }
 
   private BinaryRow pointGroup(long bucket) {
