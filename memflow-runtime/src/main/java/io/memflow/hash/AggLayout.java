@@ -1,0 +1,457 @@
+package io.memflow.hash;
+
+import io.memflow.hash.AggregateFunction.Kind;
+import io.memflow.memory.MemorySegment;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.FieldType;
+import io.memflow.row.KeyFields;
+import io.memflow.row.RowSchema;
+import io.memflow.row.RowWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The bytes of one group in the table: a binary row (the {@code io.memflow.row} layout, see
+ * docs/records.md) of the <em>partial schema</em>, the group's key fields followed by one
+ * accumulator field per slot. The same bytes are what a spill file holds (so a spilled group is
+ * written and read back as it is) and, when no avg is asked for, what {@link
+ * HashAggregator#result()} returns (the output schema then has the same layout).
+ *
+ * <pre>
+ *  0            B = 8 * ceil(n / 64)     B + 8 * k          F = B + 8 * n              length
+ *  +------------+------------------------+------------------+--------------------------+
+ *  | null bits  | key slots (k fields)   | accumulator slots| key strings/bytes, then   |
+ *  | keys, accs | as the input's slots   | updated in place | STRING/BYTES min/max      |
+ *  +------------+------------------------+------------------+--------------------------+
+ *
+ *  accumulator slots:  count(*), count(f)  LONG, not null, starts at 0
+ *                      sum(f)              LONG (INT/LONG f) or DOUBLE, null bit until a value
+ *                      min(f), max(f)      f's type, null bit until a value
+ *                      avg(f)              two slots: sum (LONG or DOUBLE, not null), count (LONG)
+ * </pre>
+ *
+ * <p>Fixed-width accumulators change in place. A STRING/BYTES min or max that changes needs a
+ * different length, so the table re-appends the whole group ({@link #relocatedLength}, {@link
+ * #relocate}) and the old bytes become garbage until the table is cleared.
+ *
+ * <p>The bitmap and slot offsets repeat {@code RowLayout}'s (package-private in {@code
+ * io.memflow.row}) in {@link #BITMAP_WORD_BYTES} and {@link #SLOT_BYTES};
+ * {@code HashAggregatorLayoutTest} checks them against rows a {@link RowWriter} builds. Not
+ * thread-safe (scratch state): one per aggregator.
+ */
+final class AggLayout {
+
+  /** Bytes per null-bitmap word (RowLayout.BITMAP_WORD_BYTES). */
+  static final int BITMAP_WORD_BYTES = 8;
+
+  /** Bytes per fixed slot (RowLayout.SLOT_BYTES). */
+  static final int SLOT_BYTES = 8;
+
+  /** In a STRING/BYTES slot: offset from the row's start (bytes 0..3), then length (4..7). */
+  static final int VAR_LENGTH_IN_SLOT = 4;
+
+  /** How a slot takes a value in. */
+  enum Op { COUNT_ROWS, COUNT_VALUE, ADD_LONG, SUM, PLAIN_SUM, MIN, MAX }
+
+  /** One accumulator slot: partial field {@code index}, fed from input field {@code inputField}. */
+  record Slot(int index, Op inputOp, int inputField, Op mergeOp, FieldType type) {
+    boolean isVariable() {
+      return !type.isFixedWidth();
+    }
+  }
+
+  private final RowSchema inputSchema;
+  private final KeyFields inputKey;
+  private final KeyFields partialKey;
+  private final RowSchema partialSchema;
+  private final RowSchema outputSchema;
+  private final List<AggregateFunction> functions;
+  private final int[] functionSlot; // per function, the index of its first slot
+  private final Slot[] slots;
+  private final Slot[] fixedSlots;
+  private final Slot[] variableSlots;
+  private final int[] variableFields; // partial fields that are STRING/BYTES, in order
+  private final int bitmapBytes;
+  private final int fixedBytes;
+  private final boolean[] replace; // scratch for relocation, per partial field
+  private final boolean rawKeys; // every key field INT or LONG: keys compare as slot bits
+  private final int[] inputKeySlots; // per key field, its slot offset in an input row
+  private final int[] inputKeyFields;
+  private final int[] partialKeySlots; // per key field, its slot offset in a group row
+  private final int[] partialKeyFields;
+  private final BinaryRow scratch;
+
+  AggLayout(RowSchema inputSchema, int[] groupFields, List<AggregateFunction> functions) {
+    this.inputSchema = inputSchema;
+    this.inputKey = KeyFields.of(inputSchema, groupFields);
+    this.functions = List.copyOf(functions);
+    RowSchema.Builder partial = RowSchema.builder();
+    RowSchema.Builder output = RowSchema.builder();
+    for (int field : groupFields) {
+      partial.add(inputSchema.field(field));
+      output.add(inputSchema.field(field));
+    }
+    List<Slot> slotList = new ArrayList<>();
+    this.functionSlot = new int[functions.size()];
+    for (int f = 0; f < functions.size(); f++) {
+      functionSlot[f] = groupFields.length + slotList.size();
+      addSlots(functions.get(f), groupFields.length, slotList, partial, output);
+    }
+    this.partialSchema = partial.build();
+    this.outputSchema = output.build();
+    this.partialKey = KeyFields.of(partialSchema, range(groupFields.length));
+    this.slots = slotList.toArray(Slot[]::new);
+    this.fixedSlots = slotList.stream().filter(s -> !s.isVariable()).toArray(Slot[]::new);
+    this.variableSlots = slotList.stream().filter(Slot::isVariable).toArray(Slot[]::new);
+    this.variableFields = java.util.stream.IntStream.range(0, partialSchema.fieldCount())
+        .filter(i -> !partialSchema.type(i).isFixedWidth()).toArray();
+    int n = partialSchema.fieldCount();
+    this.bitmapBytes = (n + 63) / 64 * BITMAP_WORD_BYTES;
+    this.fixedBytes = bitmapBytes + n * SLOT_BYTES;
+    this.replace = new boolean[n];
+    this.scratch = new BinaryRow(partialSchema);
+    this.rawKeys = java.util.Arrays.stream(groupFields).mapToObj(inputSchema::type)
+        .allMatch(t -> t == FieldType.INT || t == FieldType.LONG);
+    int inputBitmap = (inputSchema.fieldCount() + 63) / 64 * BITMAP_WORD_BYTES;
+    this.inputKeyFields = groupFields.clone();
+    this.inputKeySlots = java.util.Arrays.stream(groupFields).map(f -> inputBitmap + f * SLOT_BYTES).toArray();
+    this.partialKeyFields = range(groupFields.length);
+    this.partialKeySlots = java.util.Arrays.stream(partialKeyFields).map(this::slotOffset).toArray();
+  }
+
+  private void addSlots(AggregateFunction function, int base, List<Slot> slots,
+      RowSchema.Builder partial, RowSchema.Builder output) {
+    int in = function.resolveField(inputSchema);
+    FieldType inType = in < 0 ? null : inputSchema.type(in);
+    String outName = function.outputName(in < 0 ? null : inputSchema.field(in).name());
+    int at = base + slots.size();
+    String internal = "\u0000acc" + at;
+    FieldType sumType = inType == FieldType.DOUBLE ? FieldType.DOUBLE : FieldType.LONG;
+    switch (function.kind()) {
+      case COUNT_ROWS, COUNT -> {
+        Op op = function.kind() == Kind.COUNT_ROWS ? Op.COUNT_ROWS : Op.COUNT_VALUE;
+        slots.add(new Slot(at, op, in, Op.ADD_LONG, FieldType.LONG));
+        partial.field(internal, FieldType.LONG);
+        output.field(outName, FieldType.LONG);
+      }
+      case SUM -> {
+        slots.add(new Slot(at, Op.SUM, in, Op.SUM, sumType));
+        partial.nullableField(internal, sumType);
+        output.nullableField(outName, sumType);
+      }
+      case MIN, MAX -> {
+        Op op = function.kind() == Kind.MIN ? Op.MIN : Op.MAX;
+        slots.add(new Slot(at, op, in, op, inType));
+        partial.nullableField(internal, inType);
+        output.nullableField(outName, inType);
+      }
+      case AVG -> {
+        slots.add(new Slot(at, Op.PLAIN_SUM, in, Op.PLAIN_SUM, sumType));
+        slots.add(new Slot(at + 1, Op.COUNT_VALUE, in, Op.ADD_LONG, FieldType.LONG));
+        partial.field(internal, sumType).field(internal + "n", FieldType.LONG);
+        output.nullableField(outName, FieldType.DOUBLE);
+      }
+    }
+  }
+
+  private static int[] range(int n) {
+    return java.util.stream.IntStream.range(0, n).toArray();
+  }
+
+  RowSchema partialSchema() {
+    return partialSchema;
+  }
+
+  RowSchema outputSchema() {
+    return outputSchema;
+  }
+
+  KeyFields inputKey() {
+    return inputKey;
+  }
+
+  KeyFields partialKey() {
+    return partialKey;
+  }
+
+  /** Whether result rows are the group bytes as they are (no avg: same layout as the output). */
+  boolean outputIsPartial() {
+    return partialSchema.fieldCount() == outputSchema.fieldCount();
+  }
+
+  // ---------------------------------------------------------------- key equality
+
+  /**
+   * Whether the key of {@code row} (an input row, or a group row when {@code merging}) equals the
+   * key of the group at {@code offset}. With INT/LONG keys only, compares slot bits and null bits
+   * in place (equal values have equal slots, a null's slot is zero); otherwise through {@link
+   * KeyFields#equal}.
+   */
+  boolean keyEquals(BinaryRow row, boolean merging, MemorySegment segment, int offset, int length) {
+    if (!rawKeys) {
+      scratch.pointTo(segment, offset, length);
+      return (merging ? partialKey : inputKey).equal(row, partialKey, scratch);
+    }
+    int[] slots = merging ? partialKeySlots : inputKeySlots;
+    int[] fields = merging ? partialKeyFields : inputKeyFields;
+    MemorySegment rowSegment = row.segment();
+    int rowOffset = row.offset();
+    for (int k = 0; k < slots.length; k++) {
+      if (rowSegment.getLong(rowOffset + slots[k]) != segment.getLong(offset + partialKeySlots[k])
+          || isNull(rowSegment, rowOffset, fields[k]) != isNull(segment, offset, k)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- new groups
+
+  /** The length of the row a new group of {@code input} starts as. */
+  int newLength(BinaryRow input) {
+    int length = fixedBytes;
+    for (int k = 0; k < inputKey.size(); k++) {
+      length += variableLength(input, inputKey.field(k));
+    }
+    for (Slot slot : variableSlots) {
+      length += variableLength(input, slot.inputField());
+    }
+    return length;
+  }
+
+  private static int variableLength(BinaryRow row, int field) {
+    return row.schema().type(field).isFixedWidth() || row.isNullAt(field) ? 0 : row.fieldLength(field);
+  }
+
+  /** Writes the new group of {@code input} at {@code offset} ({@link #newLength} bytes), accumulated once. */
+  void writeNew(BinaryRow input, MemorySegment segment, int offset) {
+    segment.fill(offset, fixedBytes, (byte) 0);
+    int end = fixedBytes;
+    for (int k = 0; k < inputKey.size(); k++) {
+      end = copyField(input, inputKey.field(k), segment, offset, k, end);
+    }
+    for (Slot slot : slots) {
+      if (slot.inputOp() == Op.SUM || slot.inputOp() == Op.MIN || slot.inputOp() == Op.MAX) {
+        setNull(segment, offset, slot.index());
+      }
+    }
+    for (Slot slot : variableSlots) {
+      if (!input.isNullAt(slot.inputField())) {
+        end = copyField(input, slot.inputField(), segment, offset, slot.index(), end);
+      }
+    }
+    accumulate(input, segment, offset);
+  }
+
+  /** Copies field {@code from} of {@code source} into field {@code to} of the row at {@code offset}; returns the new end. */
+  private int copyField(BinaryRow source, int from, MemorySegment segment, int offset, int to, int end) {
+    int slot = offset + slotOffset(to);
+    if (source.isNullAt(from)) {
+      setNull(segment, offset, to);
+      segment.putLongLittleEndian(slot, 0L);
+      return end;
+    }
+    clearNull(segment, offset, to);
+    switch (source.schema().type(from)) {
+      case INT -> segment.putLongLittleEndian(slot, source.getInt(from) & 0xFFFF_FFFFL);
+      case LONG -> segment.putLongLittleEndian(slot, source.getLong(from));
+      case DOUBLE -> segment.putLongLittleEndian(slot, Double.doubleToLongBits(source.getDouble(from)));
+      case STRING, BYTES -> {
+        int length = source.fieldLength(from);
+        source.segment().copyTo(source.fieldOffset(from), segment, offset + end, length);
+        segment.putIntLittleEndian(slot, end);
+        segment.putIntLittleEndian(slot + VAR_LENGTH_IN_SLOT, length);
+        return end + length;
+      }
+    }
+    return end;
+  }
+
+  // ---------------------------------------------------------------- updates in place
+
+  /** Adds input row {@code input} to the fixed accumulators of the group at {@code offset}. */
+  void accumulate(BinaryRow input, MemorySegment segment, int offset) {
+    for (Slot slot : fixedSlots) {
+      apply(slot.inputOp(), slot.type(), input, slot.inputField(), segment, offset, slot.index());
+    }
+  }
+
+  /** Merges partial row {@code partial} (same key) into the fixed accumulators of the group at {@code offset}. */
+  void merge(BinaryRow partial, MemorySegment segment, int offset) {
+    for (Slot slot : fixedSlots) {
+      apply(slot.mergeOp(), slot.type(), partial, slot.index(), segment, offset, slot.index());
+    }
+  }
+
+  private void apply(Op op, FieldType type, BinaryRow src, int field, MemorySegment segment, int offset, int index) {
+    int slot = offset + slotOffset(index);
+    switch (op) {
+      case COUNT_ROWS -> segment.putLongLittleEndian(slot, segment.getLongLittleEndian(slot) + 1);
+      case COUNT_VALUE -> {
+        if (!src.isNullAt(field)) {
+          segment.putLongLittleEndian(slot, segment.getLongLittleEndian(slot) + 1);
+        }
+      }
+      case ADD_LONG -> segment.putLongLittleEndian(slot, segment.getLongLittleEndian(slot) + src.getLong(field));
+      case SUM, PLAIN_SUM -> {
+        if (!src.isNullAt(field)) {
+          add(type, src, field, segment, offset, index, slot);
+        }
+      }
+      case MIN, MAX -> {
+        if (!src.isNullAt(field) && (isNull(segment, offset, index) || better(op, type, src, field, segment, slot))) {
+          clearNull(segment, offset, index);
+          segment.putLongLittleEndian(slot, fixedBits(type, src, field));
+        }
+      }
+    }
+  }
+
+  private void add(FieldType type, BinaryRow src, int field, MemorySegment segment, int offset, int index, int slot) {
+    boolean first = isNull(segment, offset, index);
+    clearNull(segment, offset, index);
+    if (type == FieldType.DOUBLE) {
+      double sum = (first ? 0.0 : Double.longBitsToDouble(segment.getLongLittleEndian(slot))) + src.getDouble(field);
+      segment.putLongLittleEndian(slot, Double.doubleToLongBits(sum));
+    } else {
+      long value = src.schema().type(field) == FieldType.INT ? src.getInt(field) : src.getLong(field);
+      segment.putLongLittleEndian(slot, (first ? 0L : segment.getLongLittleEndian(slot)) + value);
+    }
+  }
+
+  private static boolean better(Op op, FieldType type, BinaryRow src, int field, MemorySegment segment, int slot) {
+    int c = switch (type) {
+      case INT -> Integer.compare(src.getInt(field), segment.getIntLittleEndian(slot));
+      case LONG -> Long.compare(src.getLong(field), segment.getLongLittleEndian(slot));
+      case DOUBLE -> Double.compare(src.getDouble(field), Double.longBitsToDouble(segment.getLongLittleEndian(slot)));
+      case STRING, BYTES -> throw new IllegalStateException("variable-width " + type + " is not updated in place");
+    };
+    return op == Op.MIN ? c < 0 : c > 0;
+  }
+
+  private static long fixedBits(FieldType type, BinaryRow src, int field) {
+    return switch (type) {
+      case INT -> src.getInt(field) & 0xFFFF_FFFFL;
+      case LONG -> src.getLong(field);
+      case DOUBLE -> Double.doubleToLongBits(src.getDouble(field));
+      case STRING, BYTES -> throw new IllegalStateException("variable-width " + type + " has no fixed bits");
+    };
+  }
+
+  // ---------------------------------------------------------------- STRING/BYTES min and max
+
+  /**
+   * The length the group at {@code offset} ({@code length} bytes) must grow or shrink to because
+   * a STRING/BYTES min or max of {@code src} (an input row, or a partial row when {@code
+   * merging}) replaces the current one; -1 if none changes (then nothing needs to move).
+   */
+  int relocatedLength(BinaryRow src, boolean merging, MemorySegment segment, int offset, int length) {
+    if (variableSlots.length == 0) {
+      return -1;
+    }
+    scratch.pointTo(segment, offset, length);
+    boolean any = false;
+    int newLength = length;
+    for (Slot slot : variableSlots) {
+      int field = merging ? slot.index() : slot.inputField();
+      boolean change = !src.isNullAt(field) && (scratch.isNullAt(slot.index())
+          || betterBytes(slot.inputOp(), src, field, scratch, slot.index()));
+      replace[slot.index()] = change;
+      if (change) {
+        any = true;
+        newLength += src.fieldLength(field) - (scratch.isNullAt(slot.index()) ? 0 : scratch.fieldLength(slot.index()));
+      }
+    }
+    return any ? newLength : -1;
+  }
+
+  private static boolean betterBytes(Op op, BinaryRow src, int field, BinaryRow group, int index) {
+    int c = src.compareFieldBytes(field, group, index);
+    return op == Op.MIN ? c < 0 : c > 0;
+  }
+
+  /**
+   * Writes the group at {@code from} ({@code length} bytes) anew at {@code to} with the
+   * STRING/BYTES min/max values the last {@link #relocatedLength} call chose taken from {@code
+   * src}; then the fixed accumulators are to be updated at {@code to}.
+   */
+  void relocate(BinaryRow src, boolean merging, MemorySegment fromSegment, int from, int length,
+      MemorySegment toSegment, int to) {
+    scratch.pointTo(fromSegment, from, length);
+    fromSegment.copyTo(from, toSegment, to, fixedBytes);
+    int end = fixedBytes;
+    for (int field : variableFields) {
+      Slot slot = slotAt(field);
+      if (slot != null && replace[field]) {
+        end = copyField(src, merging ? field : slot.inputField(), toSegment, to, field, end);
+      } else {
+        end = copyField(scratch, field, toSegment, to, field, end);
+      }
+    }
+    java.util.Arrays.fill(replace, false);
+  }
+
+  private Slot slotAt(int field) {
+    int first = partialKey.size();
+    return field < first ? null : slots[field - first];
+  }
+
+  // ---------------------------------------------------------------- output
+
+  /** Writes the result row of {@code group} (a row of the partial schema) with {@code writer}. */
+  void writeOutput(BinaryRow group, RowWriter writer) {
+    writer.reset();
+    int keys = partialKey.size();
+    for (int k = 0; k < keys; k++) {
+      setValue(writer, k, group, k);
+    }
+    for (int f = 0; f < functions.size(); f++) {
+      int at = functionSlot[f];
+      if (functions.get(f).kind() == Kind.AVG) {
+        long count = group.getLong(at + 1);
+        if (count == 0) {
+          writer.setNull(keys + f);
+        } else {
+          double sum = partialSchema.type(at) == FieldType.DOUBLE ? group.getDouble(at) : group.getLong(at);
+          writer.setDouble(keys + f, sum / count);
+        }
+      } else {
+        setValue(writer, keys + f, group, at);
+      }
+    }
+  }
+
+  private static void setValue(RowWriter writer, int to, BinaryRow row, int from) {
+    if (row.isNullAt(from)) {
+      writer.setNull(to);
+      return;
+    }
+    switch (row.schema().type(from)) {
+      case INT -> writer.setInt(to, row.getInt(from));
+      case LONG -> writer.setLong(to, row.getLong(from));
+      case DOUBLE -> writer.setDouble(to, row.getDouble(from));
+      case STRING -> writer.setString(to, row.getString(from));
+      case BYTES -> writer.setBytes(to, row.getBytes(from));
+    }
+  }
+
+  // ---------------------------------------------------------------- bits
+
+  int slotOffset(int field) {
+    return bitmapBytes + field * SLOT_BYTES;
+  }
+
+  private static boolean isNull(MemorySegment segment, int offset, int field) {
+    return (segment.get(offset + (field >>> 3)) & (1 << (field & 7))) != 0;
+  }
+
+  private static void setNull(MemorySegment segment, int offset, int field) {
+    int at = offset + (field >>> 3);
+    segment.put(at, (byte) (segment.get(at) | (1 << (field & 7))));
+  }
+
+  private static void clearNull(MemorySegment segment, int offset, int field) {
+    int at = offset + (field >>> 3);
+    segment.put(at, (byte) (segment.get(at) & ~(1 << (field & 7))));
+  }
+}

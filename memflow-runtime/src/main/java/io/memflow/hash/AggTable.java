@@ -1,0 +1,299 @@
+package io.memflow.hash;
+
+import io.memflow.memory.MemorySegment;
+import io.memflow.row.BinaryRow;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The binary hash table of a {@link HashAggregator}: open addressing with linear probing over a
+ * bucket area, and a record area where each group lives as one row of the partial schema ({@link
+ * AggLayout}), both in pages taken from a pool the aggregator owns.
+ *
+ * <pre>
+ *  bucket area: capacity = 2^b buckets of 8 bytes, in pages (pageSize / 8 buckets per page)
+ *  +----------------------------------+----------------------------------+
+ *  | bits 63..32: record address + 1  | bits 31..0: the key's hash       |   0 = empty
+ *  +----------------------------------+----------------------------------+
+ *  bucket of a hash h: h >>> (32 - b), then the next ones (wrapping) until empty or found
+ *  record address = record page index << log2(pageSize) | offset in that page
+ *
+ *  record area: records back to back in pages, never across a page end, 8-byte aligned
+ *  +-------------+-------+--------------------------------------------+
+ *  | row length  | 0 0 0 | the group's row (AggLayout), length bytes   |  ...next record
+ *  +-------------+-------+--------------------------------------------+
+ *  0             4       8 (RECORD_HEADER)
+ * </pre>
+ *
+ * <p>The stored hash spares rehashing keys when the table doubles and most key comparisons on a
+ * probe; the top bits pick the bucket, while the low bits pick the partition a group spills to
+ * ({@link #partitionOf}), so the two are independent. The table grows by doubling once it is
+ * more than 3/4 full ({@link #LOAD_NUMERATOR}/{@link #LOAD_DENOMINATOR}), if the pool has the
+ * pages; when the pool cannot give a record or bucket page, {@link #add}/{@link #merge} return
+ * false with the table unchanged, and the aggregator spills. Not thread-safe; the aggregator
+ * guards it.
+ */
+final class AggTable {
+
+  static final int RECORD_HEADER = 8;
+  static final int LOAD_NUMERATOR = 3;
+  static final int LOAD_DENOMINATOR = 4;
+  private static final int BUCKET_BYTES = 8;
+
+  private final AggLayout layout;
+  private final Deque<MemorySegment> pool;
+  private final int pageSize;
+  private final int pageShift;
+  private final int partitionMask;
+  private final int bucketPageShift; // log2(buckets per page)
+  private final int bucketInPageMask;
+  private final List<MemorySegment> bucketPages = new ArrayList<>();
+  private final List<MemorySegment> recordPages = new ArrayList<>();
+  private final int[] partitionSizes;
+  private final BinaryRow group;
+  private int bucketBits;
+  private int size;
+  private int recordEnd; // free offset in the last record page
+  private long recordBytes;
+
+  AggTable(AggLayout layout, Deque<MemorySegment> pool, int pageSize, int partitions) {
+    this.layout = layout;
+    this.pool = pool;
+    this.pageSize = pageSize;
+    this.pageShift = Integer.numberOfTrailingZeros(pageSize);
+    this.partitionMask = partitions - 1;
+    this.bucketPageShift = Integer.numberOfTrailingZeros(pageSize / BUCKET_BYTES);
+    this.bucketInPageMask = pageSize / BUCKET_BYTES - 1;
+    this.partitionSizes = new int[partitions];
+    this.group = new BinaryRow(layout.partialSchema());
+  }
+
+  /** Takes the first bucket page; the pool must hold one. */
+  void open() {
+    bucketPages.add(pool.pop());
+    bucketPages.getFirst().fill(0, pageSize, (byte) 0);
+    bucketBits = Integer.numberOfTrailingZeros(pageSize / BUCKET_BYTES);
+  }
+
+  int size() {
+    return size;
+  }
+
+  int partitionSize(int partition) {
+    return partitionSizes[partition];
+  }
+
+  int partitionOf(int hash) {
+    return hash & partitionMask;
+  }
+
+  long recordBytes() {
+    return recordBytes;
+  }
+
+  /** Pages the table holds now. */
+  int pages() {
+    return bucketPages.size() + recordPages.size();
+  }
+
+  // ---------------------------------------------------------------- find, insert, update
+
+  /** Adds input row {@code input} (key hash {@code hash}) to its group; false if out of pages (nothing changed). */
+  boolean add(BinaryRow input, int hash) {
+    return upsert(input, hash, false);
+  }
+
+  /** Merges partial row {@code partial} into its group; false if out of pages (nothing changed). */
+  boolean merge(BinaryRow partial, int hash) {
+    return upsert(partial, hash, true);
+  }
+
+  private boolean upsert(BinaryRow row, int hash, boolean merging) {
+    long mask = (1L << bucketBits) - 1;
+    long index = (hash & 0xFFFF_FFFFL) >>> (32 - bucketBits);
+    while (true) {
+      long bucket = bucket(index);
+      if (bucket == 0) {
+        return insert(row, hash, merging, index);
+      }
+      if ((int) bucket == hash && keyEquals(row, merging, bucket)) {
+        return update(row, merging, index, bucket);
+      }
+      index = (index + 1) & mask;
+    }
+  }
+
+  private boolean insert(BinaryRow row, int hash, boolean merging, long index) {
+    boolean full = (size + 1L) * LOAD_DENOMINATOR > (long) LOAD_NUMERATOR << bucketBits;
+    if (full && !grow()) {
+      return false;
+    }
+    int length = merging ? row.sizeInBytes() : layout.newLength(row);
+    int address = allocate(length);
+    if (address < 0) {
+      return false;
+    }
+    MemorySegment page = recordPages.get(address >>> pageShift);
+    int at = (address & (pageSize - 1)) + RECORD_HEADER;
+    if (merging) {
+      row.segment().copyTo(row.offset(), page, at, length);
+    } else {
+      layout.writeNew(row, page, at);
+    }
+    if (full) { // the table grew: the bucket moved
+      index = freeBucket(hash);
+    }
+    setBucket(index, address, hash);
+    size++;
+    partitionSizes[partitionOf(hash)]++;
+    return true;
+  }
+
+  private boolean update(BinaryRow row, boolean merging, long index, long bucket) {
+    int address = (int) (bucket >>> 32) - 1;
+    MemorySegment page = recordPages.get(address >>> pageShift);
+    int at = (address & (pageSize - 1)) + RECORD_HEADER;
+    int length = page.getInt(at - RECORD_HEADER);
+    int newLength = layout.relocatedLength(row, merging, page, at, length);
+    if (newLength >= 0) {
+      int moved = allocate(newLength);
+      if (moved < 0) {
+        return false;
+      }
+      MemorySegment target = recordPages.get(moved >>> pageShift);
+      int to = (moved & (pageSize - 1)) + RECORD_HEADER;
+      layout.relocate(row, merging, page, at, length, target, to);
+      setBucket(index, moved, (int) bucket);
+      page = target;
+      at = to;
+    }
+    if (merging) {
+      layout.merge(row, page, at);
+    } else {
+      layout.accumulate(row, page, at);
+    }
+    return true;
+  }
+
+  private boolean keyEquals(BinaryRow row, boolean merging, long bucket) {
+    int address = (int) (bucket >>> 32) - 1;
+    MemorySegment page = recordPages.get(address >>> pageShift);
+    int at = (address & (pageSize - 1)) + RECORD_HEADER;
+    return layout.keyEquals(row, merging, page, at, page.getInt(at - RECORD_HEADER));
+  }
+
+  private BinaryRow pointGroup(long bucket) {
+    int address = (int) (bucket >>> 32) - 1;
+    MemorySegment page = recordPages.get(address >>> pageShift);
+    int at = (address & (pageSize - 1)) + RECORD_HEADER;
+    group.pointTo(page, at, page.getInt(at - RECORD_HEADER));
+    return group;
+  }
+
+  /** Room for a record of a row of {@code length} bytes: its address, or -1 if out of pages. */
+  private int allocate(int length) {
+    int bytes = (RECORD_HEADER + length + 7) & ~7;
+    if (bytes > pageSize) {
+      throw new IllegalArgumentException("a group of length=" + length + " bytes (plus a " + RECORD_HEADER
+          + "-byte header) does not fit one page of pageSize=" + pageSize + "; use larger pages or shorter keys");
+    }
+    if (recordPages.isEmpty() || recordEnd + bytes > pageSize) {
+      if (pool.isEmpty()) {
+        return -1;
+      }
+      if ((long) (recordPages.size() + 1) << pageShift > Integer.MAX_VALUE) {
+        return -1; // addresses are ints: at most 2 GiB of records per table
+      }
+      recordPages.add(pool.pop());
+      recordEnd = 0;
+    }
+    int address = (recordPages.size() - 1) << pageShift | recordEnd;
+    MemorySegment page = recordPages.getLast();
+    page.putInt(recordEnd, length);
+    page.putInt(recordEnd + 4, 0);
+    recordEnd += bytes;
+    recordBytes += bytes;
+    return address;
+  }
+
+  // ---------------------------------------------------------------- buckets
+
+  private long bucket(long index) {
+    return bucketPages.get((int) (index >>> bucketPageShift)).getLong(((int) index & bucketInPageMask) * BUCKET_BYTES);
+  }
+
+  private void setBucket(long index, int address, int hash) {
+    long value = (long) (address + 1) << 32 | (hash & 0xFFFF_FFFFL);
+    bucketPages.get((int) (index >>> bucketPageShift)).putLong(((int) index & bucketInPageMask) * BUCKET_BYTES, value);
+  }
+
+  private long freeBucket(int hash) {
+    long mask = (1L << bucketBits) - 1;
+    long index = (hash & 0xFFFF_FFFFL) >>> (32 - bucketBits);
+    while (bucket(index) != 0) {
+      index = (index + 1) & mask;
+    }
+    return index;
+  }
+
+  /** Doubles the bucket area if the pool has the pages (keeping one for a record); false if not. */
+  private boolean grow() {
+    int needed = bucketPages.size() * 2;
+    if (pool.size() < needed + 1 || bucketBits >= 31) {
+      return false;
+    }
+    List<MemorySegment> old = new ArrayList<>(bucketPages);
+    long oldCapacity = 1L << bucketBits;
+    bucketPages.clear();
+    for (int i = 0; i < needed; i++) {
+      MemorySegment page = pool.pop();
+      page.fill(0, pageSize, (byte) 0);
+      bucketPages.add(page);
+    }
+    bucketBits++;
+    for (long i = 0; i < oldCapacity; i++) {
+      long bucket = old.get((int) (i >>> bucketPageShift)).getLong(((int) i & bucketInPageMask) * BUCKET_BYTES);
+      if (bucket != 0) {
+        int hash = (int) bucket;
+        setBucket(freeBucket(hash), (int) (bucket >>> 32) - 1, hash);
+      }
+    }
+    old.forEach(pool::push);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- iteration and clearing
+
+  /** The capacity in buckets. */
+  long capacity() {
+    return 1L << bucketBits;
+  }
+
+  /** The bucket value at {@code index} (0 if empty): its low 32 bits are the hash. */
+  long bucketAt(long index) {
+    return bucket(index);
+  }
+
+  /** Points {@code row} (of the partial or, same layout, output schema) at the group of {@code bucket}. */
+  void pointTo(long bucket, BinaryRow row) {
+    BinaryRow at = pointGroup(bucket);
+    row.pointTo(at.segment(), at.offset(), at.sizeInBytes());
+  }
+
+  /** Empties the table: every page back to the pool but one zeroed bucket page. */
+  void clear() {
+    MemorySegment first = bucketPages.removeFirst();
+    bucketPages.forEach(pool::push);
+    recordPages.forEach(pool::push);
+    bucketPages.clear();
+    recordPages.clear();
+    first.fill(0, pageSize, (byte) 0);
+    bucketPages.add(first);
+    bucketBits = Integer.numberOfTrailingZeros(pageSize / BUCKET_BYTES);
+    size = 0;
+    recordEnd = 0;
+    recordBytes = 0;
+    java.util.Arrays.fill(partitionSizes, 0);
+  }
+}

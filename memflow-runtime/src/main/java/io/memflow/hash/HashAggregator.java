@@ -1,0 +1,630 @@
+package io.memflow.hash;
+
+import io.memflow.io.SpillFile;
+import io.memflow.io.SpillManager;
+import io.memflow.io.SpillReader;
+import io.memflow.io.SpillWriter;
+import io.memflow.managed.MemoryAllocationException;
+import io.memflow.managed.MemoryManager;
+import io.memflow.memory.MemorySegment;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.BinaryRowSerializer;
+import io.memflow.row.RowIterator;
+import io.memflow.row.RowSchema;
+import io.memflow.row.RowWriter;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Hash aggregation (GROUP BY with count, sum, min, max, avg) over a binary hash table in managed
+ * pages that spills partitions to disk when the pages run out, whatever the ratio of data to
+ * memory and whatever the skew.
+ *
+ * <pre>{@code
+ * try (HashAggregator agg = HashAggregator.builder(memoryManager, task, schema)
+ *         .groupBy("customer").aggregate(AggregateFunction.count(), AggregateFunction.sum("price"))
+ *         .pages(64).spillManager(spills).build()) {
+ *   for (BinaryRow row : input) agg.add(row);
+ *   try (RowIterator out = agg.result()) {
+ *     for (BinaryRow group; (group = out.next()) != null; ) use(group); // customer, count, sum_price
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p><b>Design.</b> All pages are taken from the {@link MemoryManager} at {@link Builder#build()}
+ * (so {@code add} never waits for memory) and form a pool: two are kept for a spill writer, two
+ * more lent to a spill reader while spilled data is read back, the rest feed the {@link AggTable}
+ * (open addressing, 8-byte [record address | hash] buckets, load factor 3/4, doubling; each group
+ * a fixed-layout row updated in place, see {@link AggLayout}). When the pool runs dry, the whole
+ * table is spilled Flink-style: its partial aggregates go to one file per non-empty hash
+ * partition (the low bits of the hash, {@link Builder#partitions}), the table is emptied and
+ * input goes on. At {@link #result()}, if anything spilled, the rest is spilled too and each
+ * partition is read back into the empty table in a pass of its own, merging partial aggregates
+ * under a new hash seed (seed + level); a partition whose groups still do not fit spills anew,
+ * one level deeper, at most {@link Builder#maxLevels} deep. A single group always fits (merging
+ * partial aggregates of one key needs no more room), so one giant group never recurses. Groups
+ * come out in no particular order.
+ *
+ * <pre>
+ *   input ──▶ table ──full──▶ spill every partition p: file(p, spill k) ──┐
+ *                                                                        ▼
+ *   result ◀── table (level 0, nothing spilled)     partition p ──▶ table (seed + 1) ──full──▶ level 2 ...
+ * </pre>
+ *
+ * <p><b>Reclaiming.</b> While rows are added, the aggregator is registered with the manager as a
+ * reclaimable consumer of its owner: a reclaim request spills the table and gives back free pages
+ * beyond the minimum of {@value #MIN_PAGES}; the aggregator then works on with fewer pages. It
+ * unregisters at {@link #result()} and {@link #close()}.
+ *
+ * <p><b>Threads and ownership.</b> One owner thread calls {@code add}, {@code result} and reads
+ * the result; {@link #close()} (and the result's close, which is the same) may come from any
+ * thread at any time, and reclaim requests from other threads: a lock serializes them, and a long
+ * spill or read-back checks for cancellation at every row (then throwing {@link
+ * CancellationException}). The aggregator owns its pages, spill files and result rows; it gives
+ * every page back and deletes every file on {@link #close()} (idempotent), when the result is read
+ * to its end, and at once when an operation fails (later calls then throw). It starts no threads:
+ * spill I/O runs on the {@link SpillManager}'s.
+ */
+public final class HashAggregator implements AutoCloseable {
+
+  /** The fewest pages an aggregator works with: 2 for a spill writer, 2 for a reader, 2 for the table. */
+  public static final int MIN_PAGES = 6;
+
+  /** The default number of spill partitions. */
+  public static final int DEFAULT_PARTITIONS = 16;
+
+  /** The default deepest recursion level of spilled partitions. */
+  public static final int DEFAULT_MAX_LEVELS = 8;
+
+  private static final int SEED = 0x5EED_A66;
+
+  private enum State { INPUT, OUTPUT, DONE, FAILED, CLOSED }
+
+  private final MemoryManager manager;
+  private final Object owner;
+  private final SpillManager spills;
+  private final AggLayout layout;
+  private final AggTable table;
+  private final int partitions;
+  private final int maxLevels;
+  private final BinaryRowSerializer serializer;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final List<MemorySegment> pages;
+  private final Deque<MemorySegment> pool = new ArrayDeque<>();
+  private final List<MemorySegment> writerPages = new ArrayList<>();
+  private final List<MemorySegment> readerPages = new ArrayList<>();
+  private final List<SpillFile> files = new ArrayList<>();
+  private final Deque<AggPartition> pending = new ArrayDeque<>();
+  private final BinaryRow partial;
+  private final BinaryRow group;
+  private final BinaryRow output;
+  private final RowWriter outputWriter;
+  private volatile boolean cancelled;
+  private State state = State.INPUT;
+  private Throwable failure;
+  private AggPartition[] spilled; // of the current pass; null until it spills
+  private int level;
+  private long emitIndex;
+  private boolean registered;
+  private int spillCount;
+  private int deepestLevel;
+
+  private HashAggregator(Builder b, AggLayout layout, List<MemorySegment> pages) {
+    this.manager = b.manager;
+    this.owner = b.owner;
+    this.spills = b.spills;
+    this.layout = layout;
+    this.partitions = effectivePartitions(b.partitions, pages.size());
+    this.maxLevels = b.maxLevels;
+    this.serializer = new BinaryRowSerializer(layout.partialSchema());
+    this.pages = pages;
+    pool.addAll(pages);
+    writerPages.add(pool.pop());
+    writerPages.add(pool.pop());
+    this.table = new AggTable(layout, pool, manager.pageSize(), partitions);
+    table.open();
+    this.partial = new BinaryRow(layout.partialSchema());
+    this.group = new BinaryRow(layout.partialSchema());
+    this.output = new BinaryRow(layout.outputSchema());
+    this.outputWriter = new RowWriter(layout.outputSchema());
+  }
+
+  /**
+   * The partitions used with {@code pages}: the configured count, but fewer with few pages, so
+   * that the file a spill writes per partition averages about four pages of groups rather than a
+   * fraction of one (every file costs a create, an open and a close): at least 2.
+   */
+  static int effectivePartitions(int configured, int pages) {
+    int tablePages = pages - MIN_PAGES + 2;
+    return Math.min(configured, Math.max(2, Integer.highestOneBit(Math.max(1, tablePages / 4))));
+  }
+
+  /** A builder of an aggregator of rows of {@code inputSchema}, with pages of {@code manager} for {@code owner}. */
+  public static Builder builder(MemoryManager manager, Object owner, RowSchema inputSchema) {
+    return new Builder(manager, owner, inputSchema);
+  }
+
+  /** The schema of result rows: the group fields (as in the input), then one field per aggregate. */
+  public RowSchema outputSchema() {
+    return layout.outputSchema();
+  }
+
+  /**
+   * Adds {@code row} to its group; spills when the pages run out.
+   *
+   * @throws IOException if a spill fails (everything is released; the aggregator is then unusable)
+   * @throws IllegalArgumentException if the row is not of the input schema, or its group does not
+   *     fit one page (everything is released)
+   * @throws IllegalStateException after {@link #result()}, a failure or {@link #close()}
+   * @throws CancellationException if {@link #close()} was called during the call
+   */
+  public void add(BinaryRow row) throws IOException {
+    lock.lock();
+    try {
+      checkState(State.INPUT);
+      if (row.schema() != layout.inputKey().schema() && !row.schema().equals(layout.inputKey().schema())) {
+        throw new IllegalArgumentException("row schema " + row.schema() + " is not the input schema "
+            + layout.inputKey().schema());
+      }
+      int hash = layout.inputKey().hash(row, SEED);
+      if (!table.add(row, hash)) {
+        spillTable();
+        if (!table.add(row, hash)) {
+          throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+        }
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends the input and returns the groups, one row each (of {@link #outputSchema()}), valid until
+   * the next call. Closing the iterator closes this aggregator. Spilled partitions are aggregated
+   * as the iterator reaches them.
+   *
+   * @throws IOException if spilling the rest of the table fails (everything is released)
+   * @throws IllegalStateException if called twice, after a failure or after {@link #close()}
+   */
+  public RowIterator result() throws IOException {
+    lock.lock();
+    try {
+      checkState(State.INPUT);
+      unregister();
+      state = State.OUTPUT;
+      if (spilled != null) {
+        spillTable();
+        pushSpilled();
+      }
+      emitIndex = 0;
+      return new Result();
+    } catch (IOException | RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Releases every page, deletes every spill file and unregisters from the manager; from any
+   * thread, at any time, idempotent. An operation running on the owner thread stops at its next row
+   * (with {@link CancellationException}); this call waits for that.
+   */
+  @Override
+  public void close() {
+    cancelled = true;
+    lock.lock();
+    try {
+      releaseAll();
+      state = State.CLOSED;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- spilling
+
+  /** Spills every group of the table to its partition's new file, then empties the table. */
+  private void spillTable() throws IOException {
+    if (spills == null) {
+      throw new IllegalStateException("the hash table is full (" + pages.size() + " pages of "
+          + manager.pageSize() + " bytes, " + table.size() + " groups) and no spill manager is set:"
+          + " give more memory or a SpillManager (Builder.spillManager)");
+    }
+    if (spilled == null) {
+      if (level + 1 > maxLevels) {
+        throw new IllegalStateException("a spilled partition still does not fit after maxLevels=" + maxLevels
+            + " levels of repartitioning: groups=" + table.size() + " in pages=" + pages.size() + " of pageSize="
+            + manager.pageSize() + "; give more memory or raise Builder.maxLevels");
+      }
+      spilled = new AggPartition[partitions];
+      deepestLevel = Math.max(deepestLevel, level + 1);
+    }
+    for (int p = 0; p < partitions; p++) {
+      if (table.partitionSize(p) > 0) {
+        spillPartition(p);
+      }
+    }
+    spillCount++;
+    table.clear();
+  }
+
+  private void spillPartition(int p) throws IOException {
+    SpillFile file = spills.createFile("hash-agg");
+    files.add(file);
+    SpillWriter writer = spills.openWriter(file, writerPages);
+    int count = 0;
+    try {
+      for (long i = 0, n = table.capacity(); i < n; i++) {
+        long bucket = table.bucketAt(i);
+        if (bucket != 0 && table.partitionOf((int) bucket) == p) {
+          checkCancelled();
+          table.pointTo(bucket, group);
+          serializer.serialize(group, writer);
+          count++;
+        }
+      }
+      writer.close();
+    } catch (IOException | RuntimeException | Error e) {
+      writer.abort();
+      throw e;
+    }
+    if (spilled[p] == null) {
+      spilled[p] = new AggPartition(level + 1);
+    }
+    spilled[p].add(file, count);
+  }
+
+  private void pushSpilled() {
+    for (int p = partitions - 1; p >= 0; p--) {
+      if (spilled[p] != null) {
+        pending.push(spilled[p]);
+      }
+    }
+    spilled = null;
+  }
+
+  /** Reads {@code partition} back into the empty table, merging; spills one level deeper if it must. */
+  private void aggregate(AggPartition partition) throws IOException {
+    level = partition.level;
+    int seed = SEED + level;
+    readerPages.add(pool.pop());
+    readerPages.add(pool.pop());
+    try {
+      for (int f = 0; f < partition.files.size(); f++) {
+        readFile(partition.files.get(f), partition.rows.get(f), seed);
+      }
+    } finally {
+      pool.push(readerPages.removeLast());
+      pool.push(readerPages.removeLast());
+    }
+    if (spilled != null) {
+      spillTable();
+      pushSpilled();
+    }
+  }
+
+  private void readFile(SpillFile file, int rows, int seed) throws IOException {
+    try (SpillReader reader = spills.openReader(file, readerPages)) {
+      for (int r = 0; r < rows; r++) {
+        checkCancelled();
+        serializer.deserialize(partial, reader);
+        int hash = layout.partialKey().hash(partial, seed);
+        if (!table.merge(partial, hash)) {
+          spillTable();
+          if (!table.merge(partial, hash)) {
+            throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+          }
+        }
+      }
+    }
+    file.delete();
+  }
+
+  // ---------------------------------------------------------------- the result
+
+  private BinaryRow nextRow() throws IOException {
+    lock.lock();
+    try {
+      if (state == State.DONE) {
+        return null;
+      }
+      checkState(State.OUTPUT);
+      while (true) {
+        BinaryRow row = nextFromTable();
+        if (row != null) {
+          return row;
+        }
+        if (pending.isEmpty()) {
+          releaseAll();
+          state = State.DONE;
+          return null;
+        }
+        table.clear();
+        aggregate(pending.pop());
+        emitIndex = 0;
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private BinaryRow nextFromTable() {
+    for (long n = table.capacity(); emitIndex < n; ) {
+      long bucket = table.bucketAt(emitIndex++);
+      if (bucket != 0) {
+        if (layout.outputIsPartial()) {
+          table.pointTo(bucket, output);
+        } else {
+          table.pointTo(bucket, group);
+          layout.writeOutput(group, outputWriter);
+          outputWriter.writeTo(output);
+        }
+        return output;
+      }
+    }
+    return null;
+  }
+
+  /** The result iterator: a view of this aggregator; closing it closes the aggregator. */
+  private final class Result implements RowIterator {
+    @Override
+    public BinaryRow next() throws IOException {
+      return nextRow();
+    }
+
+    @Override
+    public void close() {
+      HashAggregator.this.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- reclaiming
+
+  private long reclaim(long bytes) {
+    lock.lock();
+    try {
+      if (state != State.INPUT) {
+        return 0;
+      }
+      if (table.size() > 0 && spills != null) {
+        spillTable();
+      }
+      long wanted = (bytes + manager.pageSize() - 1) / manager.pageSize();
+      int releasable = Math.min(pool.size(), pages.size() - MIN_PAGES);
+      int count = (int) Math.min(wanted, Math.max(0, releasable));
+      for (int i = 0; i < count; i++) {
+        MemorySegment page = pool.pop();
+        pages.remove(page);
+        manager.release(page);
+      }
+      return (long) count * manager.pageSize();
+    } catch (IOException | RuntimeException e) {
+      long held = (long) pages.size() * manager.pageSize();
+      fail(e);
+      return held;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- state and release
+
+  private void checkState(State expected) throws IOException {
+    if (state == expected) {
+      return;
+    }
+    if (state == State.FAILED && failure instanceof IOException io) {
+      throw new IOException("hash aggregation failed earlier: " + io.getMessage(), io);
+    }
+    throw new IllegalStateException("hash aggregator is " + state + ", expected " + expected
+        + (failure != null ? " (failed earlier: " + failure + ")" : ""), failure);
+  }
+
+  private void checkCancelled() {
+    if (cancelled) {
+      throw new CancellationException("hash aggregator closed while working");
+    }
+  }
+
+  private void fail(Throwable t) {
+    if (state != State.CLOSED) {
+      failure = t;
+      state = State.FAILED;
+    }
+    releaseAll();
+  }
+
+  /** Unregisters, deletes every file and gives every page back; idempotent. Under the lock. */
+  private void releaseAll() {
+    unregister();
+    files.forEach(SpillFile::delete);
+    files.clear();
+    pending.clear();
+    spilled = null;
+    if (!pages.isEmpty()) {
+      pool.clear();
+      writerPages.clear();
+      readerPages.clear();
+      manager.release(new ArrayList<>(pages));
+      pages.clear();
+    }
+  }
+
+  private void unregister() {
+    if (registered) {
+      registered = false;
+      manager.unregisterConsumer(owner);
+    }
+  }
+
+  // ---------------------------------------------------------------- for tests
+
+  /** How many times the table was spilled. */
+  int spillCount() {
+    lock.lock();
+    try {
+      return spillCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The deepest level of spilled partitions so far (0: nothing spilled). */
+  int deepestLevel() {
+    lock.lock();
+    try {
+      return deepestLevel;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Pages held now. */
+  int pagesHeld() {
+    lock.lock();
+    try {
+      return pages.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Builds a {@link HashAggregator}. Not thread-safe. Required: at least one group field; the
+   * memory ({@link #pages} or {@link #memoryBytes}, at least {@value HashAggregator#MIN_PAGES}
+   * pages).
+   */
+  public static final class Builder {
+    private final MemoryManager manager;
+    private final Object owner;
+    private final RowSchema inputSchema;
+    private int[] groupFields;
+    private String[] groupNames;
+    private final List<AggregateFunction> functions = new ArrayList<>();
+    private int pages = -1;
+    private SpillManager spills;
+    private int partitions = DEFAULT_PARTITIONS;
+    private int maxLevels = DEFAULT_MAX_LEVELS;
+
+    private Builder(MemoryManager manager, Object owner, RowSchema inputSchema) {
+      this.manager = Objects.requireNonNull(manager, "manager");
+      this.owner = Objects.requireNonNull(owner, "owner");
+      this.inputSchema = Objects.requireNonNull(inputSchema, "inputSchema");
+    }
+
+    /** Groups by the input fields at these indexes, in this order. */
+    public Builder groupBy(int... fields) {
+      this.groupFields = fields.clone();
+      this.groupNames = null;
+      return this;
+    }
+
+    /** Groups by the input fields of these names, in this order. */
+    public Builder groupBy(String... fields) {
+      this.groupNames = fields.clone();
+      this.groupFields = null;
+      return this;
+    }
+
+    /** Adds aggregates, output in this order after the group fields. */
+    public Builder aggregate(AggregateFunction... aggregates) {
+      functions.addAll(Arrays.asList(aggregates));
+      return this;
+    }
+
+    /** The memory as a number of the manager's pages, taken at {@link #build()}. */
+    public Builder pages(int count) {
+      this.pages = count;
+      return this;
+    }
+
+    /** The memory in bytes, rounded down to whole pages. */
+    public Builder memoryBytes(long bytes) {
+      this.pages = (int) Math.min(Integer.MAX_VALUE, bytes / manager.pageSize());
+      return this;
+    }
+
+    /** Where to spill when the pages run out; without one, running out of pages fails. */
+    public Builder spillManager(SpillManager spillManager) {
+      this.spills = spillManager;
+      return this;
+    }
+
+    /**
+     * The number of spill partitions, a power of two from 2 to 256 (default 16); an aggregator
+     * with fewer than about 4 pages per partition uses fewer.
+     */
+    public Builder partitions(int count) {
+      this.partitions = count;
+      return this;
+    }
+
+    /** The deepest recursion of spilled partitions, 1 to 16 (default 8). */
+    public Builder maxLevels(int levels) {
+      this.maxLevels = levels;
+      return this;
+    }
+
+    /**
+     * Checks the options, takes the pages from the manager and registers the aggregator as a
+     * reclaimable consumer of the owner.
+     *
+     * @throws IllegalArgumentException naming the bad option and its value (also: the owner is
+     *     already registered as a consumer)
+     * @throws MemoryAllocationException if the manager cannot give the pages
+     */
+    public HashAggregator build() throws MemoryAllocationException {
+      AggLayout layout = new AggLayout(inputSchema, resolveGroupFields(), functions);
+      checkOptions();
+      List<MemorySegment> taken = new ArrayList<>(manager.allocatePages(owner, pages));
+      HashAggregator aggregator;
+      try {
+        aggregator = new HashAggregator(this, layout, taken);
+        manager.registerConsumer(owner, aggregator::reclaim);
+        aggregator.registered = true;
+      } catch (RuntimeException | Error e) {
+        manager.release(taken);
+        throw e;
+      }
+      return aggregator;
+    }
+
+    private int[] resolveGroupFields() {
+      if (groupNames != null) {
+        return Arrays.stream(groupNames).mapToInt(inputSchema::indexOf).toArray();
+      }
+      if (groupFields == null || groupFields.length == 0) {
+        throw new IllegalArgumentException("no group fields: call groupBy with at least one field of " + inputSchema);
+      }
+      return groupFields;
+    }
+
+    private void checkOptions() {
+      if (pages < MIN_PAGES) {
+        throw new IllegalArgumentException("pages=" + pages + " (pageSize=" + manager.pageSize()
+            + ") is fewer than the minimum of " + MIN_PAGES + "; set pages(n) or memoryBytes(b)");
+      }
+      if (partitions < 2 || partitions > 256 || Integer.bitCount(partitions) != 1) {
+        throw new IllegalArgumentException("partitions=" + partitions + " must be a power of two in [2, 256]");
+      }
+      if (maxLevels < 1 || maxLevels > 16) {
+        throw new IllegalArgumentException("maxLevels=" + maxLevels + " must be in [1, 16]");
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package io.memflow.hash;
+
+import io.memflow.io.FileOpener;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A file channel that breaks on purpose, plugged into a spill manager through {@link FileOpener}:
+ * writes fail after {@link Faults#writeLimit} bytes (a full disk), and the byte at {@link
+ * Faults#flipReadAt} of all bytes read is flipped (a damaged block).
+ */
+final class FaultyFileChannel extends FileChannel {
+
+  /** What to break, shared by every channel of one opener. */
+  static final class Faults {
+    volatile long writeLimit = Long.MAX_VALUE;
+    volatile long flipReadAt = -1;
+    final AtomicLong written = new AtomicLong();
+    final AtomicLong read = new AtomicLong();
+
+    FileOpener opener() {
+      return (path, options) -> new FaultyFileChannel(FileChannel.open(path, options), this,
+          options.contains(StandardOpenOption.WRITE));
+    }
+  }
+
+  private final FileChannel delegate;
+  private final Faults faults;
+  private final boolean writing;
+
+  private FaultyFileChannel(FileChannel delegate, Faults faults, boolean writing) {
+    this.delegate = delegate;
+    this.faults = faults;
+    this.writing = writing;
+  }
+
+  private void checkWrite(int bytes) throws IOException {
+    if (faults.written.addAndGet(bytes) > faults.writeLimit) {
+      throw new IOException("No space left on device");
+    }
+  }
+
+  private int afterRead(ByteBuffer dst, int start, int n) {
+    if (n > 0) {
+      long before = faults.read.getAndAdd(n);
+      long flip = faults.flipReadAt;
+      if (!writing && flip >= before && flip < before + n) {
+        int at = start + (int) (flip - before);
+        dst.put(at, (byte) (dst.get(at) ^ 0x5A));
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public int read(ByteBuffer dst) throws IOException {
+    int start = dst.position();
+    return afterRead(dst, start, delegate.read(dst));
+  }
+
+  @Override
+  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+    throw new UnsupportedOperationException("scattering read");
+  }
+
+  @Override
+  public int write(ByteBuffer src) throws IOException {
+    checkWrite(src.remaining());
+    return delegate.write(src);
+  }
+
+  @Override
+  public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+    long bytes = 0;
+    for (int i = offset; i < offset + length; i++) {
+      bytes += srcs[i].remaining();
+    }
+    checkWrite((int) bytes);
+    return delegate.write(srcs, offset, length);
+  }
+
+  @Override
+  public long position() throws IOException {
+    return delegate.position();
+  }
+
+  @Override
+  public FileChannel position(long newPosition) throws IOException {
+    delegate.position(newPosition);
+    return this;
+  }
+
+  @Override
+  public long size() throws IOException {
+    return delegate.size();
+  }
+
+  @Override
+  public FileChannel truncate(long size) throws IOException {
+    delegate.truncate(size);
+    return this;
+  }
+
+  @Override
+  public void force(boolean metaData) throws IOException {
+    delegate.force(metaData);
+  }
+
+  @Override
+  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+    throw new UnsupportedOperationException("transferTo");
+  }
+
+  @Override
+  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+    throw new UnsupportedOperationException("transferFrom");
+  }
+
+  @Override
+  public int read(ByteBuffer dst, long position) throws IOException {
+    int start = dst.position();
+    return afterRead(dst, start, delegate.read(dst, position));
+  }
+
+  @Override
+  public int write(ByteBuffer src, long position) throws IOException {
+    checkWrite(src.remaining());
+    return delegate.write(src, position);
+  }
+
+  @Override
+  public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+    throw new UnsupportedOperationException("map");
+  }
+
+  @Override
+  public FileLock lock(long position, long size, boolean shared) throws IOException {
+    throw new UnsupportedOperationException("lock");
+  }
+
+  @Override
+  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+    throw new UnsupportedOperationException("tryLock");
+  }
+
+  @Override
+  protected void implCloseChannel() throws IOException {
+    delegate.close();
+  }
+}
