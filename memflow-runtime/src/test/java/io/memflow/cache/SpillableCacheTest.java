@@ -32,6 +32,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class SpillableCacheTest {
 
@@ -146,6 +148,29 @@ class SpillableCacheTest {
     assertThat(readAll(cache)).containsExactlyElementsOf(records);
     assertThat(readAll(cache)).containsExactlyElementsOf(records);
     assertThat(manager.metrics().usedBytes()).as("only the two I/O pages").isEqualTo(2L * PAGE);
+  }
+
+  /** Data of 1x, 4x and 20x the whole budget: read back twice, in order, from memory and disk. */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 4, 20})
+  void dataOfAnyMultipleOfTheMemoryComesBackWhole(int multiple) throws Exception {
+    int pages = 16;
+    manager(pages, AllocationPolicy.FAIL);
+    SpillableCache<byte[]> cache = cache("c");
+    long target = (long) multiple * pages * PAGE;
+    List<byte[]> records = new ArrayList<>();
+    Random random = new Random(multiple);
+    for (long bytes = 0; bytes < target; ) {
+      byte[] record = new byte[random.nextInt(400)];
+      random.nextBytes(record);
+      records.add(record);
+      bytes += record.length + 2;
+    }
+    addAll(cache, records);
+    cache.finish();
+    assertThat(cache.isInMemory()).isFalse();
+    assertThat(readAll(cache)).containsExactlyElementsOf(records);
+    assertThat(readAll(cache)).containsExactlyElementsOf(records);
   }
 
   @Test
