@@ -120,6 +120,24 @@ public abstract class AbstractPagedInputView implements DataInputView {
     return headerLength;
   }
 
+  /**
+   * The bytes left in the current page, moving to the next page first while none are left: for
+   * page-to-page copies ({@link AbstractPagedOutputView#write(DataInputView, int)}).
+   *
+   * @throws EOFException at the end of the stream
+   */
+  final int remainingInPage() throws IOException {
+    while (segment == null || position == limit) {
+      advance();
+    }
+    return limit - position;
+  }
+
+  /** Moves the read position {@code n} bytes on, within the current page ({@link #remainingInPage()}). */
+  final void consume(int n) {
+    position += n;
+  }
+
   // ---------------------------------------------------------------- bulk and skipping
 
   @Override
