@@ -237,11 +237,20 @@ final class DefaultMemoryManager implements MemoryManager {
       used += owner.usedBytes();
       reserved += owner.reservedBytes();
     }
-    Map<Object, MemoryManagerMetrics.OwnerMetrics> byOwner =
-        owners.stream().collect(Collectors.toMap(MemoryManagerMetrics.OwnerMetrics::owner, o -> o));
+    // An owner's account retired and replaced while the snapshot runs may be seen twice: one
+    // owner, two accounts, whose holdings add up.
+    Map<Object, MemoryManagerMetrics.OwnerMetrics> byOwner = owners.stream().collect(Collectors.toMap(
+        MemoryManagerMetrics.OwnerMetrics::owner, o -> o, DefaultMemoryManager::combine));
     return new MemoryManagerMetrics(
         budgetBytes, pages.pageSize(), used, reserved, budget.available(), budget.peak(),
         strategy.waiting(), byOwner);
+  }
+
+  private static MemoryManagerMetrics.OwnerMetrics combine(
+      MemoryManagerMetrics.OwnerMetrics a, MemoryManagerMetrics.OwnerMetrics b) {
+    return new MemoryManagerMetrics.OwnerMetrics(a.owner(), a.pages() + b.pages(),
+        a.usedBytes() + b.usedBytes(), a.reservedBytes() + b.reservedBytes(),
+        Math.max(a.peakBytes(), b.peakBytes()));
   }
 
   @Override

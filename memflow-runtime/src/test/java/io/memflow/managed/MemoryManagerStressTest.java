@@ -60,12 +60,15 @@ class MemoryManagerStressTest {
       Object own = "own" + t;
       threads.add(Thread.ofPlatform().start(() -> work(manager, own, deadline, done)));
     }
-    while (done.getCount() > 0) {
-      checkInvariants(manager, nativeAtStart);
-      Thread.onSpinWait();
-    }
-    for (Thread thread : threads) {
-      thread.join();
+    try {
+      while (done.getCount() > 0) {
+        checkInvariants(manager, nativeAtStart);
+        Thread.onSpinWait();
+      }
+    } finally {
+      for (Thread thread : threads) {
+        thread.join(); // even if a check threw: no worker may outlive its test into the next one
+      }
     }
     for (Object owner : shared) {
       manager.releaseAll(owner);
