@@ -1,13 +1,10 @@
 package io.memflow.hash;
 
 import io.memflow.io.FileOpener;
+import io.memflow.testing.ForwardingFileChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes fail after {@link Faults#writeLimit} bytes (a full disk), and the byte at {@link
  * Faults#flipReadAt} of all bytes read is flipped (a damaged block).
  */
-final class FaultyFileChannel extends FileChannel {
+final class FaultyFileChannel extends ForwardingFileChannel {
 
   /** What to break, shared by every channel of one opener. */
   static final class Faults {
@@ -31,12 +28,11 @@ final class FaultyFileChannel extends FileChannel {
     }
   }
 
-  private final FileChannel delegate;
   private final Faults faults;
   private final boolean writing;
 
   private FaultyFileChannel(FileChannel delegate, Faults faults, boolean writing) {
-    this.delegate = delegate;
+    super(delegate);
     this.faults = faults;
     this.writing = writing;
   }
@@ -66,11 +62,6 @@ final class FaultyFileChannel extends FileChannel {
   }
 
   @Override
-  public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-    throw new UnsupportedOperationException("scattering read");
-  }
-
-  @Override
   public int write(ByteBuffer src) throws IOException {
     checkWrite(src.remaining());
     return delegate.write(src);
@@ -87,43 +78,6 @@ final class FaultyFileChannel extends FileChannel {
   }
 
   @Override
-  public long position() throws IOException {
-    return delegate.position();
-  }
-
-  @Override
-  public FileChannel position(long newPosition) throws IOException {
-    delegate.position(newPosition);
-    return this;
-  }
-
-  @Override
-  public long size() throws IOException {
-    return delegate.size();
-  }
-
-  @Override
-  public FileChannel truncate(long size) throws IOException {
-    delegate.truncate(size);
-    return this;
-  }
-
-  @Override
-  public void force(boolean metaData) throws IOException {
-    delegate.force(metaData);
-  }
-
-  @Override
-  public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-    throw new UnsupportedOperationException("transferTo");
-  }
-
-  @Override
-  public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-    throw new UnsupportedOperationException("transferFrom");
-  }
-
-  @Override
   public int read(ByteBuffer dst, long position) throws IOException {
     int start = dst.position();
     return afterRead(dst, start, delegate.read(dst, position));
@@ -135,23 +89,4 @@ final class FaultyFileChannel extends FileChannel {
     return delegate.write(src, position);
   }
 
-  @Override
-  public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-    throw new UnsupportedOperationException("map");
-  }
-
-  @Override
-  public FileLock lock(long position, long size, boolean shared) throws IOException {
-    throw new UnsupportedOperationException("lock");
-  }
-
-  @Override
-  public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-    throw new UnsupportedOperationException("tryLock");
-  }
-
-  @Override
-  protected void implCloseChannel() throws IOException {
-    delegate.close();
-  }
 }

@@ -1,13 +1,10 @@
 package io.memflow.hash;
 
 import io.memflow.io.FileOpener;
+import io.memflow.testing.ForwardingFileChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,11 +24,10 @@ final class HashJoinFaults {
     return (path, options) -> new Channel(FileChannel.open(path, options));
   }
 
-  private final class Channel extends FileChannel {
-    private final FileChannel delegate;
+  private final class Channel extends ForwardingFileChannel {
 
     Channel(FileChannel delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -67,81 +63,5 @@ final class HashJoinFaults {
       return n;
     }
 
-    @Override
-    protected void implCloseChannel() throws IOException {
-      delegate.close();
-    }
-
-    @Override
-    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long position() throws IOException {
-      return delegate.position();
-    }
-
-    @Override
-    public FileChannel position(long newPosition) throws IOException {
-      delegate.position(newPosition);
-      return this;
-    }
-
-    @Override
-    public long size() throws IOException {
-      return delegate.size();
-    }
-
-    @Override
-    public FileChannel truncate(long size) throws IOException {
-      delegate.truncate(size);
-      return this;
-    }
-
-    @Override
-    public void force(boolean metaData) throws IOException {
-      delegate.force(metaData);
-    }
-
-    @Override
-    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int read(ByteBuffer dst, long position) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public int write(ByteBuffer src, long position) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public FileLock lock(long position, long size, boolean shared) throws IOException {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-      throw new UnsupportedOperationException();
-    }
   }
 }
