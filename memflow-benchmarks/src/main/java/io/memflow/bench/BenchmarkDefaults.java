@@ -15,7 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>The forks get {@code --enable-native-access=ALL-UNNAMED} (memflow allocates off-heap pages
  * through the FFM linker) and {@code --sun-misc-unsafe-memory-access=allow} (Flink's segments use
- * {@code sun.misc.Unsafe}, which JDK 24+ warns about by default). Neither changes the code the
+ * the JDK's unsafe memory-access class, which JDK 24+ warns about by default). Neither changes the code the
  * JIT produces.
  */
 @BenchmarkMode(Mode.Throughput)

@@ -10,7 +10,8 @@ import java.lang.foreign.ValueLayout;
 /**
  * A fixed-size block of memory, on the Java heap or off it, addressed by byte offsets
  * {@code [0, size())}. One final class serves both kinds so that every call site stays
- * monomorphic; access goes through {@code java.lang.foreign} (no {@code sun.misc.Unsafe}).
+ * monomorphic; access goes through {@code java.lang.foreign} only (never the JDK's unsafe
+ * memory-access class).
  *
  * <p><b>Access.</b> Typed reads and writes at any byte offset (unaligned), in native byte order
  * or explicitly big- or little-endian; bulk transfers to and from arrays, {@link ByteBuffer}s,
