@@ -19,91 +19,71 @@ final class PlainSortComparators {
     }
   }
 
-  /** Longs in {@link Serializers#LONG}'s layout; the 8-byte key decides. Stateless and thread-safe. */
-  static final class Longs implements SortComparator<Long> {
+  /**
+   * Numbers of one fixed width (longs or ints) in their serializer's layout: the key is the value's
+   * order-preserving encoding ({@link NormalizedKeys}), which decides the order. Stateless and
+   * thread-safe.
+   */
+  static final class FixedWidth<T extends Comparable<T>> implements SortComparator<T> {
+    private final String name;
+    private final TypeSerializer<T> serializer;
+    private final int width;
+    private final java.util.function.ToLongFunction<T> encode;
+
+    private FixedWidth(String name, TypeSerializer<T> serializer, int width, java.util.function.ToLongFunction<T> encode) {
+      this.name = name;
+      this.serializer = serializer;
+      this.width = width;
+      this.encode = encode;
+    }
+
+    static FixedWidth<Long> longs() {
+      return new FixedWidth<>("SortComparators.longs()", Serializers.LONG, Long.BYTES, NormalizedKeys::ofLong);
+    }
+
+    static FixedWidth<Integer> ints() {
+      return new FixedWidth<>("SortComparators.ints()", Serializers.INT, Integer.BYTES, NormalizedKeys::ofInt);
+    }
+
     @Override
-    public TypeSerializer<Long> serializer() {
-      return Serializers.LONG;
+    public TypeSerializer<T> serializer() {
+      return serializer;
     }
 
     @Override
     public int normalizedKeyLength() {
-      return Long.BYTES;
+      return width;
     }
 
     @Override
     public boolean normalizedKeyDecidesOrder(int numBytes) {
-      return numBytes >= Long.BYTES;
+      return numBytes >= width;
     }
 
     @Override
-    public void putNormalizedKey(Long record, MemorySegment target, int offset, int numBytes) {
-      checkNumBytes(numBytes, Long.BYTES);
-      NormalizedKeys.putBigEndian(NormalizedKeys.ofLong(record), Long.BYTES, target, offset, numBytes);
+    public void putNormalizedKey(T record, MemorySegment target, int offset, int numBytes) {
+      checkNumBytes(numBytes, width);
+      NormalizedKeys.putBigEndian(encode.applyAsLong(record), width, target, offset, numBytes);
     }
 
     @Override
-    public int compare(Long a, Long b) {
-      return Long.compare(a, b);
+    public int compare(T a, T b) {
+      return a.compareTo(b);
     }
 
     @Override
     public int compareSerialized(DataInputView a, DataInputView b) throws IOException {
-      return Long.compare(a.readLong(), b.readLong());
+      return compare(serializer.deserialize(a), serializer.deserialize(b));
     }
 
     @Override
-    public SortComparator<Long> duplicate() {
+    public SortComparator<T> duplicate() {
       return this;
     }
 
     @Override
     public String toString() {
-      return "SortComparators.longs()";
-    }
-  }
-
-  /** Ints in {@link Serializers#INT}'s layout; the 4-byte key decides. Stateless and thread-safe. */
-  static final class Ints implements SortComparator<Integer> {
-    @Override
-    public TypeSerializer<Integer> serializer() {
-      return Serializers.INT;
-    }
-
-    @Override
-    public int normalizedKeyLength() {
-      return Integer.BYTES;
-    }
-
-    @Override
-    public boolean normalizedKeyDecidesOrder(int numBytes) {
-      return numBytes >= Integer.BYTES;
-    }
-
-    @Override
-    public void putNormalizedKey(Integer record, MemorySegment target, int offset, int numBytes) {
-      checkNumBytes(numBytes, Integer.BYTES);
-      NormalizedKeys.putBigEndian(NormalizedKeys.ofInt(record), Integer.BYTES, target, offset, numBytes);
-    }
-
-    @Override
-    public int compare(Integer a, Integer b) {
-      return Integer.compare(a, b);
-    }
-
-    @Override
-    public int compareSerialized(DataInputView a, DataInputView b) throws IOException {
-      return Integer.compare(a.readInt(), b.readInt());
-    }
-
-    @Override
-    public SortComparator<Integer> duplicate() {
-      return this;
-    }
-
-    @Override
-    public String toString() {
-      return "SortComparators.ints()";
+      return name;
     }
   }
 

@@ -12,8 +12,8 @@ import io.memflow.serialization.SortComparator;
  */
 public final class SortComparators {
 
-  private static final SortComparator<Long> LONGS = new PlainSortComparators.Longs();
-  private static final SortComparator<Integer> INTS = new PlainSortComparators.Ints();
+  private static final SortComparator<Long> LONGS = PlainSortComparators.FixedWidth.longs();
+  private static final SortComparator<Integer> INTS = PlainSortComparators.FixedWidth.ints();
 
   private SortComparators() {}
 
