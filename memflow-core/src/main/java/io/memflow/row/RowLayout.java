@@ -31,46 +31,47 @@ import io.memflow.memory.MemorySegment;
  * through normalized keys ({@link NormalizedKeys}), which are big-endian by construction.
  *
  * <p>A row's length is at least {@code F}; every variable field lies inside {@code [F, length)}.
- * Stateless and thread-safe.
+ * Public so that operators which keep rows in their own pages and update them in place (hash
+ * aggregation) address the same offsets instead of repeating them. Stateless and thread-safe.
  */
-final class RowLayout {
+public final class RowLayout {
 
   /** Bytes per bitmap word; the bitmap is a whole number of words. */
-  static final int BITMAP_WORD_BYTES = 8;
+  public static final int BITMAP_WORD_BYTES = 8;
 
   /** Bytes per fixed slot. */
-  static final int SLOT_BYTES = 8;
+  public static final int SLOT_BYTES = 8;
 
   /** In the slot of a STRING or BYTES field: where the offset (from the row's start) is. */
-  static final int VAR_OFFSET_IN_SLOT = 0;
+  public static final int VAR_OFFSET_IN_SLOT = 0;
 
   /** In the slot of a STRING or BYTES field: where the length is. */
-  static final int VAR_LENGTH_IN_SLOT = 4;
+  public static final int VAR_LENGTH_IN_SLOT = 4;
 
   private RowLayout() {}
 
   /** The size of the null bitmap of a row of {@code fieldCount} fields. */
-  static int bitmapBytes(int fieldCount) {
+  public static int bitmapBytes(int fieldCount) {
     return (fieldCount + 63) / 64 * BITMAP_WORD_BYTES;
   }
 
   /** The offset of field {@code index}'s slot from the row's start. */
-  static int slotOffset(int fieldCount, int index) {
+  public static int slotOffset(int fieldCount, int index) {
     return bitmapBytes(fieldCount) + index * SLOT_BYTES;
   }
 
   /** The size of bitmap plus fixed part: the smallest row of {@code fieldCount} fields. */
-  static int fixedPartBytes(int fieldCount) {
+  public static int fixedPartBytes(int fieldCount) {
     return bitmapBytes(fieldCount) + fieldCount * SLOT_BYTES;
   }
 
   /** The offset of the bitmap byte that holds field {@code index}'s null bit. */
-  static int nullByteOffset(int index) {
+  public static int nullByteOffset(int index) {
     return index >>> 3;
   }
 
   /** The mask of field {@code index}'s null bit in its bitmap byte. */
-  static int nullBitMask(int index) {
+  public static int nullBitMask(int index) {
     return 1 << (index & 7);
   }
 

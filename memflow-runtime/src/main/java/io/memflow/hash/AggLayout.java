@@ -5,6 +5,7 @@ import io.memflow.memory.MemorySegment;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
 import io.memflow.row.KeyFields;
+import io.memflow.row.RowLayout;
 import io.memflow.row.RowSchema;
 import io.memflow.row.RowWriter;
 import java.util.ArrayList;
@@ -34,21 +35,14 @@ import java.util.List;
  * different length, so the table re-appends the whole group ({@link #relocatedLength}, {@link
  * #relocate}) and the old bytes become garbage until the table is cleared.
  *
- * <p>The bitmap and slot offsets repeat {@code RowLayout}'s (package-private in {@code
- * io.memflow.row}) in {@link #BITMAP_WORD_BYTES} and {@link #SLOT_BYTES};
- * {@code HashAggregatorLayoutTest} checks them against rows a {@link RowWriter} builds. Not
- * thread-safe (scratch state): one per aggregator.
+ * <p>The bitmap and slot offsets are {@link RowLayout}'s; {@code HashAggregatorLayoutTest} checks
+ * group rows against rows a {@link RowWriter} builds. Not thread-safe (scratch state): one per
+ * aggregator.
  */
 final class AggLayout {
 
-  /** Bytes per null-bitmap word (RowLayout.BITMAP_WORD_BYTES). */
-  static final int BITMAP_WORD_BYTES = 8;
-
-  /** Bytes per fixed slot (RowLayout.SLOT_BYTES). */
-  static final int SLOT_BYTES = 8;
-
-  /** In a STRING/BYTES slot: offset from the row's start (bytes 0..3), then length (4..7). */
-  static final int VAR_LENGTH_IN_SLOT = 4;
+  private static final int SLOT_BYTES = RowLayout.SLOT_BYTES;
+  private static final int VAR_LENGTH_IN_SLOT = RowLayout.VAR_LENGTH_IN_SLOT;
 
   /** How a slot takes a value in. */
   enum Op { COUNT_ROWS, COUNT_VALUE, ADD_LONG, SUM, PLAIN_SUM, MIN, MAX }
@@ -106,13 +100,13 @@ final class AggLayout {
     this.variableFields = java.util.stream.IntStream.range(0, partialSchema.fieldCount())
         .filter(i -> !partialSchema.type(i).isFixedWidth()).toArray();
     int n = partialSchema.fieldCount();
-    this.bitmapBytes = (n + 63) / 64 * BITMAP_WORD_BYTES;
+    this.bitmapBytes = RowLayout.bitmapBytes(n);
     this.fixedBytes = bitmapBytes + n * SLOT_BYTES;
     this.replace = new boolean[n];
     this.scratch = new BinaryRow(partialSchema);
     this.rawKeys = java.util.Arrays.stream(groupFields).mapToObj(inputSchema::type)
         .allMatch(t -> t == FieldType.INT || t == FieldType.LONG);
-    int inputBitmap = (inputSchema.fieldCount() + 63) / 64 * BITMAP_WORD_BYTES;
+    int inputBitmap = RowLayout.bitmapBytes(inputSchema.fieldCount());
     this.inputKeyFields = groupFields.clone();
     this.inputKeySlots = java.util.Arrays.stream(groupFields).map(f -> inputBitmap + f * SLOT_BYTES).toArray();
     this.partialKeyFields = range(groupFields.length);
@@ -442,16 +436,16 @@ final class AggLayout {
   }
 
   private static boolean isNull(MemorySegment segment, int offset, int field) {
-    return (segment.get(offset + (field >>> 3)) & (1 << (field & 7))) != 0;
+    return (segment.get(offset + RowLayout.nullByteOffset(field)) & RowLayout.nullBitMask(field)) != 0;
   }
 
   private static void setNull(MemorySegment segment, int offset, int field) {
-    int at = offset + (field >>> 3);
-    segment.put(at, (byte) (segment.get(at) | (1 << (field & 7))));
+    int at = offset + RowLayout.nullByteOffset(field);
+    segment.put(at, (byte) (segment.get(at) | RowLayout.nullBitMask(field)));
   }
 
   private static void clearNull(MemorySegment segment, int offset, int field) {
-    int at = offset + (field >>> 3);
-    segment.put(at, (byte) (segment.get(at) & ~(1 << (field & 7))));
+    int at = offset + RowLayout.nullByteOffset(field);
+    segment.put(at, (byte) (segment.get(at) & ~RowLayout.nullBitMask(field)));
   }
 }
