@@ -151,6 +151,16 @@ public final class HashAggregator implements AutoCloseable {
     return new Builder(manager, owner, inputSchema);
   }
 
+  /**
+   * The schema of the result rows of an aggregation of {@code inputSchema} grouped by {@code
+   * groupBy} computing {@code functions}, known before any aggregator is built.
+   *
+   * @throws IllegalArgumentException if a field index or a function's field type is invalid
+   */
+  public static RowSchema outputSchema(RowSchema inputSchema, int[] groupBy, AggregateFunction... functions) {
+    return new AggLayout(inputSchema, groupBy.clone(), List.of(functions)).outputSchema();
+  }
+
   /** The schema of result rows: the group fields (as in the input), then one field per aggregate. */
   public RowSchema outputSchema() {
     return layout.outputSchema();

@@ -97,6 +97,15 @@ public final class HashJoin implements AutoCloseable {
     return new Builder(manager, owner, buildSchema, probeSchema);
   }
 
+  /**
+   * The schema of the output rows of a join of {@code type}: the probe row's fields then the build
+   * row's (a build field whose name the probe side has is renamed), only the probe's for semi and
+   * anti joins; the side an outer join may leave unmatched becomes nullable.
+   */
+  public static RowSchema outputSchema(RowSchema buildSchema, RowSchema probeSchema, JoinType type) {
+    return JoinRowBuilder.outputSchema(type, probeSchema, buildSchema);
+  }
+
   /** The schema of the output rows. */
   public RowSchema outputSchema() {
     return context.output().schema();

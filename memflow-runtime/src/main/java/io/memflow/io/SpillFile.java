@@ -123,5 +123,6 @@ public final class SpillFile {
   void markWritten(int blocks, long bytes) {
     this.sizeBytes = bytes;
     this.blockCount = blocks;
+    manager.written(bytes);
   }
 }

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Owns the temp directories spill files go to, one background I/O thread per directory, and
@@ -49,6 +50,8 @@ public final class SpillManager implements AutoCloseable {
   private final IoThread[] threads;
   private final AtomicInteger nextDirectory = new AtomicInteger();
   private final AtomicInteger unexpectedErrors = new AtomicInteger();
+  private final AtomicLong filesWritten = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
   private final Set<SpillFile> files = ConcurrentHashMap.newKeySet();
   private final Set<Transfer> active = ConcurrentHashMap.newKeySet();
   private final Object closeLock = new Object();
@@ -194,6 +197,25 @@ public final class SpillManager implements AutoCloseable {
 
   void unregister(Transfer transfer) {
     active.remove(transfer);
+  }
+
+  /**
+   * The number of spill files written completely since the manager was built (deleted ones
+   * included): a metric for reports.
+   */
+  public long filesWritten() {
+    return filesWritten.get();
+  }
+
+  /** The bytes of all files written completely since the manager was built (headers included). */
+  public long bytesWritten() {
+    return bytesWritten.get();
+  }
+
+  /** Called by a file whose writer closed successfully. */
+  void written(long bytes) {
+    filesWritten.incrementAndGet();
+    bytesWritten.addAndGet(bytes);
   }
 
   void untrack(SpillFile file) {

@@ -1,6 +1,7 @@
 package io.memflow.network;
 
 import io.memflow.memory.MemorySegments;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -66,23 +67,37 @@ public final class ResultPartition implements AutoCloseable {
    * @throws InterruptedException if interrupted while waiting (the record may be partly written)
    */
   public void emitRecord(int subpartition, byte[] record) throws InterruptedException {
+    emitRecord(subpartition, record, 0, record.length);
+  }
+
+  /**
+   * Appends {@code length} bytes of {@code record} from {@code offset} as one record to {@code
+   * subpartition}, waiting for buffers if the pool is exhausted. The bytes are copied; the array is
+   * the caller's again when this returns.
+   *
+   * @throws InterruptedException if interrupted while waiting (the record may be partly written)
+   */
+  public void emitRecord(int subpartition, byte[] record, int offset, int length)
+      throws InterruptedException {
     checkWritable();
-    int length = record.length;
+    Objects.checkFromIndexSize(offset, length, record.length);
     for (int i = 0; i < Integer.BYTES; i++) {
       lengthBytes[i] = (byte) (length >>> (24 - 8 * i));
     }
-    write(subpartition, lengthBytes, true);
-    write(subpartition, record, false);
+    write(subpartition, lengthBytes, 0, Integer.BYTES, true);
+    write(subpartition, record, offset, length, false);
   }
 
-  private void write(int subpartition, byte[] bytes, boolean recordStart) throws InterruptedException {
-    int offset = 0;
-    while (offset < bytes.length) {
+  private void write(int subpartition, byte[] bytes, int from, int length, boolean recordStart)
+      throws InterruptedException {
+    int offset = from;
+    int end = from + length;
+    while (offset < end) {
       BufferBuilder builder = builders[subpartition];
       if (builder == null) {
-        builder = newBuilder(subpartition, recordStart && offset == 0);
+        builder = newBuilder(subpartition, recordStart && offset == from);
       }
-      offset += builder.append(bytes, offset, bytes.length - offset);
+      offset += builder.append(bytes, offset, end - offset);
       builder.commit();
       if (builder.isFull()) {
         finishBuilder(subpartition);

@@ -1,0 +1,198 @@
+package io.memflow.runtime;
+
+import io.memflow.hash.AggregateFunction;
+import io.memflow.hash.JoinType;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.RowSchema;
+import io.memflow.row.SortField;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A batch job: a graph of {@link Stage}s joined by {@link Input}s, built with {@link #builder}
+ * and run by {@link LocalTaskManager#execute}.
+ *
+ * <pre>{@code
+ * Job.Builder job = Job.builder("top-customers");
+ * Stage orders = job.source("orders", 2, schema, (ctx, out) -> ...);
+ * Stage totals = job.aggregate("totals", 2, Input.hash(orders, 1),
+ *     new int[] {1}, AggregateFunction.count(), AggregateFunction.sum(3));
+ * Stage sorted = job.sort("sorted", Input.global(totals), SortField.descending(2));
+ * job.sink("print", 1, Input.forward(sorted), () -> (input, row, out) -> System.out.println(row));
+ * JobResult result = taskManager.execute(job.build());
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe once built; a job can run any number of times.
+ */
+public final class Job {
+
+  private final String name;
+  private final List<Stage> stages;
+
+  private Job(String name, List<Stage> stages) {
+    this.name = name;
+    this.stages = List.copyOf(stages);
+  }
+
+  /** A builder for a job called {@code name}. */
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** The job's name. */
+  public String name() {
+    return name;
+  }
+
+  /** The stages in the order they were added (producers before consumers). */
+  public List<Stage> stages() {
+    return stages;
+  }
+
+  /** The highest parallelism of any stage: the slots the job needs. */
+  public int maxParallelism() {
+    return stages.stream().mapToInt(Stage::parallelism).max().orElse(0);
+  }
+
+  @Override
+  public String toString() {
+    return "Job[" + name + ", " + stages + "]";
+  }
+
+  /** Builds a {@link Job}. Not thread-safe. */
+  public static final class Builder {
+
+    private final String name;
+    private final List<Stage> stages = new ArrayList<>();
+    private final Set<String> names = new HashSet<>();
+    private final Set<Stage> consumed = Collections.newSetFromMap(new IdentityHashMap<>());
+
+    private Builder(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+    }
+
+    /** Adds a source stage. */
+    public Stage source(String name, int parallelism, RowSchema schema, Source source) {
+      Objects.requireNonNull(source, "source");
+      return add(name, parallelism, schema, false, source, null, List.of());
+    }
+
+    /**
+     * Adds an operator stage reading {@code inputs} in order.
+     *
+     * @param usesManagedMemory whether its subtasks take a share of the slot's managed memory
+     * @param operators makes one operator per subtask
+     */
+    public Stage operator(String name, int parallelism, RowSchema outputSchema, boolean usesManagedMemory,
+        Supplier<? extends Operator> operators, Input... inputs) {
+      Objects.requireNonNull(operators, "operators");
+      if (inputs.length == 0) {
+        throw new IllegalArgumentException("stage '" + name + "' has no input: use source() for a source");
+      }
+      return add(name, parallelism, outputSchema, usesManagedMemory, null, operators, List.of(inputs));
+    }
+
+    /** A parallel filter: keeps the rows {@code keep} accepts. */
+    public Stage filter(String name, Input input, RowFilter keep) {
+      Objects.requireNonNull(keep, "keep");
+      Stage in = input.stage();
+      return operator(name, parallelismOf(input), in.outputSchema(), false,
+          () -> (i, row, out) -> { if (keep.test(row)) out.collect(row); }, input);
+    }
+
+    /** A sort of all rows of each subtask by {@code keys} (fields of the input's schema). */
+    public Stage sort(String name, Input input, SortField... keys) {
+      RowSchema schema = input.stage().outputSchema();
+      return operator(name, parallelismOf(input), schema, true, () -> new SortOperator(schema, keys), input);
+    }
+
+    /** A hash aggregation grouping by {@code groupBy} (fields of the input's schema). */
+    public Stage aggregate(String name, int parallelism, Input input, int[] groupBy,
+        AggregateFunction... functions) {
+      RowSchema schema = input.stage().outputSchema();
+      RowSchema out = AggregateOperator.outputSchema(schema, groupBy, functions);
+      return operator(name, parallelism, out, true,
+          () -> new AggregateOperator(schema, groupBy, functions), input);
+    }
+
+    /**
+     * A hash join: {@code build} (read first, held in memory or spilled) with {@code probe};
+     * output rows are the probe row's fields then the build row's (only the probe's for semi and
+     * anti joins). Both inputs should be hash-routed on their keys.
+     */
+    public Stage join(String name, int parallelism, Input build, int[] buildKeys, Input probe,
+        int[] probeKeys, JoinType type) {
+      RowSchema buildSchema = build.stage().outputSchema();
+      RowSchema probeSchema = probe.stage().outputSchema();
+      RowSchema out = JoinOperator.outputSchema(buildSchema, probeSchema, type);
+      return operator(name, parallelism, out, true,
+          () -> new JoinOperator(buildSchema, buildKeys, probeSchema, probeKeys, type), build, probe);
+    }
+
+    /** A sink: hands every row to {@code sink}. */
+    public Stage sink(String name, int parallelism, Input input, Supplier<? extends Operator> sink) {
+      return operator(name, parallelism, input.stage().outputSchema(), false, sink, input);
+    }
+
+    /** Checks the graph and builds the job. */
+    public Job build() {
+      if (stages.isEmpty()) {
+        throw new IllegalStateException("job '" + name + "' has no stage");
+      }
+      return new Job(name, stages);
+    }
+
+    private int parallelismOf(Input input) {
+      return input.routing() == Input.Routing.GLOBAL ? 1 : input.stage().parallelism();
+    }
+
+    private Stage add(String stageName, int parallelism, RowSchema schema, boolean managed,
+        Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
+      Objects.requireNonNull(stageName, "name");
+      Objects.requireNonNull(schema, "schema");
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("stage '" + stageName + "': parallelism=" + parallelism
+            + " must be at least 1");
+      }
+      if (!names.add(stageName)) {
+        throw new IllegalArgumentException("job '" + name + "' already has a stage '" + stageName + "'");
+      }
+      for (Input input : inputs) {
+        checkInput(stageName, parallelism, input);
+      }
+      Stage stage = new Stage(stages.size(), stageName, parallelism, schema, managed, source, operators, inputs);
+      stages.add(stage);
+      return stage;
+    }
+
+    private void checkInput(String stageName, int parallelism, Input input) {
+      Stage producer = input.stage();
+      if (!stages.contains(producer)) {
+        throw new IllegalArgumentException("stage '" + stageName + "' reads '" + producer.name()
+            + "', which is not a stage of job '" + name + "'");
+      }
+      if (!consumed.add(producer)) {
+        throw new IllegalArgumentException("stage '" + producer.name()
+            + "' already feeds another stage; a stage has at most one consumer");
+      }
+      if (input.routing() == Input.Routing.FORWARD && producer.parallelism() != parallelism) {
+        throw new IllegalArgumentException("forward input from '" + producer.name() + "' (parallelism "
+            + producer.parallelism() + ") to '" + stageName + "' (parallelism " + parallelism
+            + "): forward needs equal parallelism; use hash or rebalance");
+      }
+    }
+  }
+
+  /** A predicate on rows for {@link Builder#filter}. */
+  @FunctionalInterface
+  public interface RowFilter {
+    /** Whether to keep {@code row}. */
+    boolean test(BinaryRow row) throws Exception;
+  }
+}

@@ -1,0 +1,69 @@
+package io.memflow.runtime;
+
+import io.memflow.network.ResultPartition;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.KeyFields;
+
+/**
+ * The collector of a task with a consumer: copies each row into the task's {@link
+ * ResultPartition}, in the subpartition its {@link Input.Routing} picks, and counts what it sent
+ * and how long it waited for buffers (backpressure).
+ *
+ * <p>Not thread-safe: the producing task's thread only. Does not own the partition.
+ */
+final class RowEmitter implements Collector {
+
+  /** The seed of the exchange hash; operators downstream hash with other seeds. */
+  static final int EXCHANGE_SEED = 0x5bd1e995;
+
+  private final ResultPartition partition;
+  private final Input.Routing routing;
+  private final KeyFields keys;
+  private final int subtask;
+  private final int targets;
+  private final TaskMetrics metrics;
+  private byte[] scratch = new byte[256];
+  private int nextTarget;
+
+  RowEmitter(ResultPartition partition, Input input, int subtask, TaskMetrics metrics) {
+    this.partition = partition;
+    this.routing = input.routing();
+    int[] keyFields = input.keys();
+    this.keys = keyFields.length == 0 ? null : KeyFields.of(input.stage().outputSchema(), keyFields);
+    this.subtask = subtask;
+    this.targets = partition.numberOfSubpartitions();
+    this.metrics = metrics;
+    this.nextTarget = subtask % targets;
+  }
+
+  @Override
+  public void collect(BinaryRow row) throws InterruptedException {
+    int length = row.sizeInBytes();
+    if (length > scratch.length) {
+      scratch = new byte[Math.max(length, 2 * scratch.length)];
+    }
+    row.segment().get(row.offset(), scratch, 0, length);
+    int target = target(row);
+    if (partition.bufferPool().isAvailable()) {
+      partition.emitRecord(target, scratch, 0, length);
+    } else {
+      long start = System.nanoTime();
+      partition.emitRecord(target, scratch, 0, length);
+      metrics.addBackpressure(System.nanoTime() - start);
+    }
+    metrics.recordOut(length + Integer.BYTES);
+  }
+
+  private int target(BinaryRow row) {
+    return switch (routing) {
+      case FORWARD -> subtask;
+      case GLOBAL -> 0;
+      case HASH -> Math.floorMod(keys.hash(row, EXCHANGE_SEED), targets);
+      case REBALANCE -> {
+        int t = nextTarget;
+        nextTarget = t + 1 == targets ? 0 : t + 1;
+        yield t;
+      }
+    };
+  }
+}

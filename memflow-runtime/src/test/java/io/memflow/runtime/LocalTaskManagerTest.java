@@ -1,0 +1,285 @@
+package io.memflow.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.memflow.config.Configuration;
+import io.memflow.config.memory.MemoryPlanner;
+import io.memflow.hash.AggregateFunction;
+import io.memflow.hash.JoinType;
+import io.memflow.memory.MemorySegments;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.FieldType;
+import io.memflow.row.RowSchema;
+import io.memflow.row.RowWriter;
+import io.memflow.row.SortField;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class LocalTaskManagerTest {
+
+  static final RowSchema ORDERS = RowSchema.builder()
+      .field("id", FieldType.LONG).field("customer", FieldType.INT)
+      .field("word", FieldType.STRING).field("amount", FieldType.LONG).build();
+  static final RowSchema CUSTOMERS = RowSchema.builder()
+      .field("customer", FieldType.INT).field("region", FieldType.STRING).build();
+
+  @TempDir Path temp;
+  private LocalTaskManager taskManager;
+
+  @AfterEach
+  void close() {
+    if (taskManager != null) {
+      taskManager.close();
+    }
+  }
+
+  static LocalTaskManager taskManager(String managed, int slots, Path temp) {
+    Configuration config = Configuration.empty()
+        .with("taskmanager.memory.process.size", "1g")
+        .with("taskmanager.memory.managed.size", managed)
+        .with("taskmanager.numberOfTaskSlots", Integer.toString(slots));
+    return LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
+        .tempDirectories(List.of(temp)).build();
+  }
+
+  /** Order {@code i}: customer skewed towards small numbers, amount derived from i. */
+  static void order(RowWriter w, long i) {
+    int customer = (int) ((i * 7919) % 1000 < 500 ? i % 10 : (i * 31) % 5000);
+    w.reset().setLong(0, i).setInt(1, customer).setString(2, "w" + (i % 37)).setLong(3, (i * 7717) % 100_000);
+  }
+
+  static Source orders(long rows) {
+    return (ctx, out) -> {
+      RowWriter w = new RowWriter(ORDERS);
+      BinaryRow row = new BinaryRow(ORDERS);
+      for (long i = ctx.subtask(); i < rows; i += ctx.parallelism()) {
+        order(w, i);
+        w.writeTo(row);
+        out.collect(row);
+      }
+    };
+  }
+
+  /** A sink that keeps copies of the rows it gets, shared by its subtasks. */
+  static final class Collecting {
+    final List<BinaryRow> rows = Collections.synchronizedList(new ArrayList<>());
+
+    Operator operator() {
+      return (input, row, out) -> rows.add(row.copy());
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"64m", "4m"})
+  void aggregatesThroughAHashExchangeAndSortsTheGroups(String managed) throws Exception {
+    taskManager = taskManager(managed, 2, temp);
+    long rows = 300_000;
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("agg");
+    Stage src = job.source("orders", 2, ORDERS, orders(rows));
+    Stage agg = job.aggregate("totals", 2, Input.hash(src, 1), new int[] {1},
+        AggregateFunction.count(), AggregateFunction.sum(3));
+    Stage sorted = job.sort("sorted", Input.global(agg), SortField.descending(2), SortField.ascending(0));
+    job.sink("sink", 1, Input.forward(sorted), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    Map<Integer, long[]> expected = new HashMap<>();
+    RowWriter w = new RowWriter(ORDERS);
+    for (long i = 0; i < rows; i++) {
+      order(w, i);
+      BinaryRow r = w.toRow();
+      long[] acc = expected.computeIfAbsent(r.getInt(1), k -> new long[2]);
+      acc[0]++;
+      acc[1] += r.getLong(3);
+    }
+    List<long[]> want = new ArrayList<>();
+    expected.forEach((k, v) -> want.add(new long[] {k, v[0], v[1]}));
+    want.sort(Comparator.<long[]>comparingLong(a -> -a[2]).thenComparingLong(a -> a[0]));
+    List<long[]> got = sink.rows.stream().map(r -> new long[] {r.getInt(0), r.getLong(1), r.getLong(2)}).toList();
+    assertThat(got).usingElementComparator((a, b) -> java.util.Arrays.compare(a, b)).containsExactlyElementsOf(want);
+    assertThat(result.leaks()).isEmpty();
+    assertThat(result.stages().get(0).recordsOut()).isEqualTo(rows);
+    assertThat(result.stages().get(1).recordsIn()).isEqualTo(rows);
+    assertThat(result.stages().get(3).recordsIn()).isEqualTo(want.size());
+    assertAllReleased();
+  }
+
+  @Test
+  void sortsMoreDataThanItsMemoryBySpilling() throws Exception {
+    taskManager = taskManager("2m", 1, temp);
+    long rows = 200_000;
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("sort");
+    Stage src = job.source("orders", 1, ORDERS, orders(rows));
+    Stage sorted = job.sort("sorted", Input.forward(src), SortField.ascending(3), SortField.ascending(0));
+    job.sink("sink", 1, Input.forward(sorted), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    assertThat(result.spilledFiles()).isPositive();
+    assertThat(result.spilledBytes()).isPositive();
+    assertThat(sink.rows).hasSize((int) rows);
+    for (int i = 1; i < sink.rows.size(); i++) {
+      BinaryRow a = sink.rows.get(i - 1);
+      BinaryRow b = sink.rows.get(i);
+      assertThat(a.getLong(3) < b.getLong(3) || a.getLong(3) == b.getLong(3) && a.getLong(0) < b.getLong(0))
+          .as("row %d in order", i).isTrue();
+    }
+    assertAllReleased();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"INNER", "LEFT_OUTER", "SEMI", "ANTI"})
+  void joinsTwoSourcesThroughHashExchanges(String type) throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    long rows = 100_000;
+    Source customers = (ctx, out) -> {
+      RowWriter w = new RowWriter(CUSTOMERS);
+      for (int c = ctx.subtask(); c < 4000; c += ctx.parallelism()) {
+        out.collect(w.reset().setInt(0, c).setString(1, "r" + (c % 7)).toRow());
+      }
+    };
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("join");
+    Stage dim = job.source("customers", 2, CUSTOMERS, customers);
+    Stage fact = job.source("orders", 2, ORDERS, orders(rows));
+    Stage joined = job.join("joined", 2, Input.hash(dim, 0), new int[] {0}, Input.hash(fact, 1), new int[] {1},
+        JoinType.valueOf(type));
+    job.sink("sink", 2, Input.forward(joined), sink::operator);
+
+    taskManager.execute(job.build());
+
+    long matching = 0;
+    RowWriter w = new RowWriter(ORDERS);
+    for (long i = 0; i < rows; i++) {
+      order(w, i);
+      matching += w.toRow().getInt(1) < 4000 ? 1 : 0;
+    }
+    long expected = switch (JoinType.valueOf(type)) {
+      case INNER, SEMI -> matching;
+      case LEFT_OUTER -> rows;
+      case ANTI -> rows - matching;
+      default -> throw new AssertionError(type);
+    };
+    assertThat(sink.rows).hasSize((int) expected);
+    if (type.equals("INNER")) {
+      for (BinaryRow r : sink.rows) {
+        assertThat(r.getInt(4)).isEqualTo(r.getInt(1));
+        assertThat(r.getString(5)).isEqualTo("r" + (r.getInt(1) % 7));
+      }
+    }
+    assertAllReleased();
+  }
+
+  @Test
+  void aFailingOperatorFailsTheJobWithItsCauseAndReleasesEverything() throws Exception {
+    taskManager = taskManager("4m", 2, temp);
+    Job.Builder job = Job.builder("failing");
+    Stage src = job.source("orders", 2, ORDERS, orders(300_000));
+    Stage sorted = job.sort("sorted", Input.hash(src, 0), SortField.ascending(3));
+    job.sink("sink", 2, Input.forward(sorted), () -> new Operator() {
+      long seen;
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) throws IOException {
+        if (++seen == 1000) {
+          throw new IOException("disk on fire");
+        }
+      }
+    });
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasMessageContaining("sink#")
+        .hasRootCauseMessage("disk on fire");
+    assertAllReleased();
+  }
+
+  @Test
+  void aFailingSourceCancelsConsumersWaitingForInput() throws Exception {
+    taskManager = taskManager("4m", 2, temp);
+    Job.Builder job = Job.builder("failing-source");
+    Stage src = job.source("orders", 2, ORDERS, (ctx, out) -> {
+      if (ctx.subtask() == 1) {
+        throw new IllegalStateException("bad input");
+      }
+      orders(10_000_000).run(ctx, out);
+    });
+    Stage agg = job.aggregate("totals", 2, Input.hash(src, 1), new int[] {1}, AggregateFunction.count());
+    job.sink("sink", 2, Input.forward(agg), () -> (i, row, out) -> {});
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasRootCauseMessage("bad input");
+    assertAllReleased();
+  }
+
+  @Test
+  void aJobRunTwiceLeavesNoGrowth() throws Exception {
+    taskManager = taskManager("4m", 2, temp);
+    long before = 0;
+    for (int run = 0; run < 3; run++) {
+      Job.Builder job = Job.builder("again");
+      Stage src = job.source("orders", 2, ORDERS, orders(100_000));
+      Stage sorted = job.sort("sorted", Input.hash(src, 1), SortField.ascending(1));
+      job.sink("sink", 2, Input.forward(sorted), () -> (i, row, out) -> {});
+      taskManager.execute(job.build());
+      assertAllReleased();
+      long now = MemorySegments.offHeapBytesInUse();
+      if (run > 0) {
+        assertThat(now).isEqualTo(before);
+      }
+      before = now;
+    }
+  }
+
+  @Test
+  void aJobWiderThanTheSlotsIsRejectedWithTheFix() {
+    taskManager = taskManager("4m", 1, temp);
+    Job.Builder job = Job.builder("wide");
+    Stage src = job.source("orders", 2, ORDERS, orders(10));
+    job.sink("sink", 2, Input.forward(src), () -> (i, row, out) -> {});
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("parallelism 2").hasMessageContaining("1 slots");
+  }
+
+  @Test
+  void theBuilderRejectsAStageWithTwoConsumers() {
+    Job.Builder job = Job.builder("fan-out");
+    Stage src = job.source("orders", 1, ORDERS, orders(10));
+    job.sink("a", 1, Input.forward(src), () -> (i, row, out) -> {});
+    assertThatThrownBy(() -> job.sink("b", 1, Input.forward(src), () -> (i, row, out) -> {}))
+        .hasMessageContaining("already feeds another stage");
+  }
+
+  private void assertAllReleased() throws IOException {
+    for (int s = 0; s < taskManager.slots(); s++) {
+      assertThat(taskManager.memoryManager(s).verifyEmpty()).as("slot %d empty", s).isTrue();
+    }
+    assertThat(taskManager.networkBufferPool().numberOfFreeSegments())
+        .isEqualTo(taskManager.networkBufferPool().totalNumberOfSegments());
+    assertThat(taskManager.networkBufferPool().numberOfBufferPools()).isZero();
+    assertThat(taskManager.spillManager().liveFiles()).isZero();
+    try (Stream<Path> files = Files.list(temp)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+}
