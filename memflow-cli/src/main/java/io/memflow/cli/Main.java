@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     name = "memflow",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    subcommands = {PlanCommand.class},
+    subcommands = {PlanCommand.class, RunCommand.class},
     description = "A managed-memory runtime for dataflow on the JVM.",
     footer = {"", "Documentation: docs/ in the memflow repository."})
 public final class Main implements Runnable {
@@ -35,6 +35,7 @@ public final class Main implements Runnable {
    * @param args the command-line arguments
    */
   public static void main(String[] args) {
+    Launcher.allowRelaunch(args);
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -73,6 +74,10 @@ public final class Main implements Runnable {
     if (e instanceof UserInputException) {
       err.println("memflow: " + e.getMessage());
       return EXIT_BAD_INPUT;
+    }
+    if (e instanceof CommandFailedException) {
+      err.println("memflow: " + e.getMessage());
+      return 1;
     }
     err.println("memflow: internal error: " + e);
     err.println("This is a bug in memflow; please report it with the command you ran.");

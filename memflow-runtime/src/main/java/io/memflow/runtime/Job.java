@@ -1,6 +1,7 @@
 package io.memflow.runtime;
 
 import io.memflow.hash.AggregateFunction;
+import io.memflow.hash.HashAggregator;
 import io.memflow.hash.JoinType;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.RowSchema;
@@ -80,7 +81,7 @@ public final class Job {
     /** Adds a source stage. */
     public Stage source(String name, int parallelism, RowSchema schema, Source source) {
       Objects.requireNonNull(source, "source");
-      return add(name, parallelism, schema, false, source, null, List.of());
+      return add(name, parallelism, schema, 0, source, null, List.of());
     }
 
     /**
@@ -91,25 +92,31 @@ public final class Job {
      */
     public Stage operator(String name, int parallelism, RowSchema outputSchema, boolean usesManagedMemory,
         Supplier<? extends Operator> operators, Input... inputs) {
+      return operator(name, parallelism, outputSchema, usesManagedMemory ? 1 : 0, operators, inputs);
+    }
+
+    private Stage operator(String name, int parallelism, RowSchema outputSchema, int minManagedPages,
+        Supplier<? extends Operator> operators, Input... inputs) {
       Objects.requireNonNull(operators, "operators");
       if (inputs.length == 0) {
         throw new IllegalArgumentException("stage '" + name + "' has no input: use source() for a source");
       }
-      return add(name, parallelism, outputSchema, usesManagedMemory, null, operators, List.of(inputs));
+      return add(name, parallelism, outputSchema, minManagedPages, null, operators, List.of(inputs));
     }
 
     /** A parallel filter: keeps the rows {@code keep} accepts. */
     public Stage filter(String name, Input input, RowFilter keep) {
       Objects.requireNonNull(keep, "keep");
       Stage in = input.stage();
-      return operator(name, parallelismOf(input), in.outputSchema(), false,
+      return operator(name, parallelismOf(input), in.outputSchema(), 0,
           () -> (i, row, out) -> { if (keep.test(row)) out.collect(row); }, input);
     }
 
     /** A sort of all rows of each subtask by {@code keys} (fields of the input's schema). */
     public Stage sort(String name, Input input, SortField... keys) {
       RowSchema schema = input.stage().outputSchema();
-      return operator(name, parallelismOf(input), schema, true, () -> new SortOperator(schema, keys), input);
+      return operator(name, parallelismOf(input), schema, SortOperator.MIN_PAGES,
+          () -> new SortOperator(schema, keys), input);
     }
 
     /** A hash aggregation grouping by {@code groupBy} (fields of the input's schema). */
@@ -117,7 +124,7 @@ public final class Job {
         AggregateFunction... functions) {
       RowSchema schema = input.stage().outputSchema();
       RowSchema out = AggregateOperator.outputSchema(schema, groupBy, functions);
-      return operator(name, parallelism, out, true,
+      return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
           () -> new AggregateOperator(schema, groupBy, functions), input);
     }
 
@@ -131,13 +138,13 @@ public final class Job {
       RowSchema buildSchema = build.stage().outputSchema();
       RowSchema probeSchema = probe.stage().outputSchema();
       RowSchema out = JoinOperator.outputSchema(buildSchema, probeSchema, type);
-      return operator(name, parallelism, out, true,
+      return operator(name, parallelism, out, JoinOperator.MIN_PAGES,
           () -> new JoinOperator(buildSchema, buildKeys, probeSchema, probeKeys, type), build, probe);
     }
 
     /** A sink: hands every row to {@code sink}. */
     public Stage sink(String name, int parallelism, Input input, Supplier<? extends Operator> sink) {
-      return operator(name, parallelism, input.stage().outputSchema(), false, sink, input);
+      return operator(name, parallelism, input.stage().outputSchema(), 0, sink, input);
     }
 
     /** Checks the graph and builds the job. */
@@ -152,7 +159,7 @@ public final class Job {
       return input.routing() == Input.Routing.GLOBAL ? 1 : input.stage().parallelism();
     }
 
-    private Stage add(String stageName, int parallelism, RowSchema schema, boolean managed,
+    private Stage add(String stageName, int parallelism, RowSchema schema, int minManagedPages,
         Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
       Objects.requireNonNull(stageName, "name");
       Objects.requireNonNull(schema, "schema");
@@ -166,7 +173,8 @@ public final class Job {
       for (Input input : inputs) {
         checkInput(stageName, parallelism, input);
       }
-      Stage stage = new Stage(stages.size(), stageName, parallelism, schema, managed, source, operators, inputs);
+      Stage stage = new Stage(stages.size(), stageName, parallelism, schema, minManagedPages, source, operators,
+          inputs);
       stages.add(stage);
       return stage;
     }

@@ -119,6 +119,7 @@ final class JobExecution {
         managedTasks[i % slots]++;
       }
     }
+    checkManagedMemory(managedTasks);
     for (Stage stage : job.stages()) {
       for (int i = 0; i < stage.parallelism(); i++) {
         int slot = i % slots;
@@ -126,6 +127,29 @@ final class JobExecution {
         long share = stage.usesManagedMemory() ? share(manager, managedTasks[slot]) : 0;
         tasks.add(new Task(this, stage, new TaskContext(stage.name(), i, stage.parallelism(), slot,
             manager, share, taskManager.spillManager())));
+      }
+    }
+  }
+
+  /** Fails before anything starts if a memory-using subtask's share is below its minimum. */
+  private void checkManagedMemory(int[] managedTasks) {
+    int slots = taskManager.slots();
+    int pageSize = taskManager.memoryManager(0).pageSize();
+    int maxTasks = java.util.Arrays.stream(managedTasks).max().orElse(0);
+    Stage neediest = job.stages().stream().max(java.util.Comparator.comparingInt(Stage::minManagedPages)).orElseThrow();
+    if (maxTasks == 0) {
+      return;
+    }
+    long minimum = (long) slots * maxTasks * neediest.minManagedPages() * pageSize;
+    for (int s = 0; s < slots; s++) {
+      MemoryManager manager = taskManager.memoryManager(s);
+      if (managedTasks[s] > 0 && share(manager, managedTasks[s]) < (long) neediest.minManagedPages() * pageSize) {
+        throw new InsufficientManagedMemoryException("the managed memory is too small for job '" + job.name()
+            + "': slot " + s + " has " + manager.budget() + " bytes for " + managedTasks[s]
+            + " memory-using subtasks, " + share(manager, managedTasks[s]) + " bytes each, but stage '"
+            + neediest.name() + "' needs at least " + neediest.minManagedPages() + " pages of " + pageSize
+            + " bytes; the smallest managed memory that runs this job is " + minimum + " bytes ("
+            + (minimum + (1 << 20) - 1) / (1 << 20) + " MiB over " + slots + " slots)", minimum);
       }
     }
   }

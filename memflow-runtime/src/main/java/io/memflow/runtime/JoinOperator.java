@@ -13,6 +13,7 @@ import io.memflow.row.RowSchema;
 final class JoinOperator implements Operator {
 
   static final int BUILD = 0;
+  static final int MIN_PAGES = HashJoin.Builder.MIN_PAGES;
 
   private final RowSchema buildSchema;
   private final int[] buildKeys;

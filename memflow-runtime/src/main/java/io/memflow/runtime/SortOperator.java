@@ -10,6 +10,9 @@ import io.memflow.sort.ExternalSorter;
 /** Sorts all rows of its subtask with an {@link ExternalSorter} in its managed memory share. */
 final class SortOperator implements Operator {
 
+  /** The fewest pages an external sorter takes: two sort buffers of three pages and two for I/O. */
+  static final int MIN_PAGES = 8;
+
   private final RowSchema schema;
   private final SortField[] keys;
   private ExternalSorter<BinaryRow> sorter;

@@ -17,17 +17,19 @@ public final class Stage {
   private final int parallelism;
   private final RowSchema outputSchema;
   private final boolean usesManagedMemory;
+  private final int minManagedPages;
   private final Source source;
   private final Supplier<? extends Operator> operators;
   private final List<Input> inputs;
 
-  Stage(int id, String name, int parallelism, RowSchema outputSchema, boolean usesManagedMemory,
+  Stage(int id, String name, int parallelism, RowSchema outputSchema, int minManagedPages,
       Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
     this.id = id;
     this.name = name;
     this.parallelism = parallelism;
     this.outputSchema = outputSchema;
-    this.usesManagedMemory = usesManagedMemory;
+    this.usesManagedMemory = minManagedPages > 0;
+    this.minManagedPages = minManagedPages;
     this.source = source;
     this.operators = operators;
     this.inputs = List.copyOf(inputs);
@@ -51,6 +53,11 @@ public final class Stage {
   /** Whether its subtasks take a share of their slot's managed memory. */
   public boolean usesManagedMemory() {
     return usesManagedMemory;
+  }
+
+  /** The fewest pages of managed memory each subtask needs; 0 if it uses none. */
+  public int minManagedPages() {
+    return minManagedPages;
   }
 
   /** What it reads, in the order the operator reads them; empty for a source. */

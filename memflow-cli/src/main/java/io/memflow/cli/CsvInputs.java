@@ -1,0 +1,119 @@
+package io.memflow.cli;
+
+import io.memflow.csv.CsvFormat;
+import io.memflow.csv.CsvRowReader;
+import io.memflow.csv.CsvSchemas;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.FieldType;
+import io.memflow.row.RowSchema;
+import io.memflow.row.SortField;
+import io.memflow.runtime.Source;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The user's input files for the built-in jobs: checks them, infers or reads their schema, resolves
+ * column names, and reads them as a source. Errors are {@link UserInputException}s that name the
+ * file, the column and the fix.
+ */
+final class CsvInputs {
+
+  private CsvInputs() {}
+
+  /** The schema of {@code file}, with {@code declaration}'s types winning over inferred ones. */
+  static RowSchema schema(Path file, String declaration) {
+    checkReadable(file);
+    Map<String, FieldType> declared;
+    try {
+      declared = CsvSchemas.parseDeclaration(declaration);
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException("bad --types: " + e.getMessage(), e);
+    }
+    try {
+      return CsvSchemas.infer(file, CsvFormat.forPath(file), declared, CsvSchemas.DEFAULT_SAMPLE_ROWS);
+    } catch (IOException e) {
+      throw new UserInputException(e.getMessage(), e);
+    }
+  }
+
+  static void checkReadable(Path file) {
+    if (!Files.exists(file)) {
+      throw new UserInputException("input file " + file + " does not exist; check the path.");
+    }
+    if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+      throw new UserInputException("input file " + file + " is not a readable file; check the path and its permissions.");
+    }
+  }
+
+  /** The output file's directory must exist; the file itself is replaced only on success. */
+  static void checkOutput(Path file) {
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new UserInputException("the directory of output file " + file + " does not exist; create it or choose another --output.");
+    }
+    if (Files.isDirectory(file)) {
+      throw new UserInputException("output " + file + " is a directory; give a file name.");
+    }
+  }
+
+  /** A source reading every row of {@code file} (run it with parallelism 1). */
+  static Source source(Path file, RowSchema schema) {
+    return (ctx, out) -> {
+      try (CsvRowReader reader = CsvRowReader.open(file, CsvFormat.forPath(file), schema)) {
+        BinaryRow row;
+        while ((row = reader.next()) != null) {
+          out.collect(row);
+        }
+      }
+    };
+  }
+
+  /** The index of column {@code name} of {@code file}. */
+  static int column(RowSchema schema, Path file, String name, String option) {
+    int index = schema.indexOf(name.strip());
+    if (index < 0) {
+      throw new UserInputException("column '" + name.strip() + "' of " + option + " is not in " + file
+          + "; its columns are " + names(schema) + ".");
+    }
+    return index;
+  }
+
+  static String names(RowSchema schema) {
+    List<String> names = new ArrayList<>();
+    schema.fields().forEach(f -> names.add(f.name()));
+    return String.join(", ", names);
+  }
+
+  /** Parses {@code COL[:asc|:desc][,COL...]}. */
+  static SortField[] sortKeys(RowSchema schema, Path file, String spec) {
+    List<SortField> keys = new ArrayList<>();
+    for (String part : spec.split(",")) {
+      String[] bits = part.strip().split(":");
+      if (bits.length > 2 || bits[0].isBlank()) {
+        throw new UserInputException("bad --by part '" + part + "'; write COL or COL:desc, comma-separated.");
+      }
+      int field = column(schema, file, bits[0], "--by");
+      String dir = bits.length == 2 ? bits[1].strip().toLowerCase(java.util.Locale.ROOT) : "asc";
+      keys.add(switch (dir) {
+        case "asc" -> SortField.ascending(field);
+        case "desc" -> SortField.descending(field);
+        default -> throw new UserInputException("bad direction '" + bits[1] + "' in --by " + spec + "; use asc or desc.");
+      });
+    }
+    return keys.toArray(SortField[]::new);
+  }
+
+  /** Parses {@code COL[,COL...]}. */
+  static int[] columns(RowSchema schema, Path file, String spec, String option) {
+    String[] parts = spec.split(",");
+    int[] fields = new int[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      fields[i] = column(schema, file, parts[i], option);
+    }
+    return fields;
+  }
+}

@@ -1,0 +1,251 @@
+package io.memflow.cli;
+
+import io.memflow.hash.AggregateFunction;
+import io.memflow.hash.JoinType;
+import io.memflow.row.RowSchema;
+import io.memflow.row.SortField;
+import io.memflow.runtime.Input;
+import io.memflow.runtime.Job;
+import io.memflow.runtime.Stage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * The built-in jobs of {@code memflow run} on the user's CSV/TSV files (header row, types inferred
+ * or declared with {@code --types}). Each checks its files and columns before anything runs and
+ * writes its output all or nothing.
+ */
+final class RunBuiltIns {
+
+  private RunBuiltIns() {}
+
+  /** What every built-in shares: the run options, the output file, declared types. */
+  abstract static class BuiltIn implements Runnable {
+    @Mixin RunOptions options;
+
+    @Option(names = "--output", required = true, paramLabel = "FILE", description = "The result (CSV, or TSV by .tsv).")
+    Path output;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      CsvInputs.checkOutput(output);
+      Job job = job();
+      PrintWriter out = spec.commandLine().getOut();
+      RunSession.run(options, p -> job, out, spec.commandLine().getErr());
+      out.println("Wrote " + output);
+      out.flush();
+    }
+
+    /** The job, its files and columns checked. */
+    abstract Job job();
+
+    int parallelism() {
+      return options.parallelism;
+    }
+  }
+
+  /** {@code memflow run sort}. */
+  @Command(name = "sort", mixinStandardHelpOptions = true, description = "Sort a file by columns.")
+  static final class Sort extends BuiltIn {
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The CSV/TSV file to sort.")
+    Path input;
+
+    @Option(names = "--by", required = true, paramLabel = "COL[:desc],...", description = "Sort keys, e.g. amount:desc,id.")
+    String by;
+
+    @Option(names = "--types", paramLabel = "COL:TYPE,...", description = "Declared column types (int, long, double, string).")
+    String types;
+
+    @Override
+    Job job() {
+      RowSchema schema = CsvInputs.schema(input, types);
+      SortField[] keys = CsvInputs.sortKeys(schema, input, by);
+      Job.Builder job = Job.builder("sort");
+      Stage read = job.source("read", 1, schema, CsvInputs.source(input, schema));
+      Stage sorted = job.sort("sort", Input.forward(read), keys);
+      job.sink("write", 1, Input.forward(sorted), () -> new CsvSink(output, schema));
+      return job.build();
+    }
+  }
+
+  /** {@code memflow run aggregate}. */
+  @Command(name = "aggregate", mixinStandardHelpOptions = true,
+      description = "Group a file by columns and aggregate; output sorted by the group columns.")
+  static final class Aggregate extends BuiltIn {
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The CSV/TSV file.")
+    Path input;
+
+    @Option(names = "--group-by", required = true, paramLabel = "COL,...", description = "The group columns.")
+    String groupBy;
+
+    @Option(names = "--agg", required = true, paramLabel = "FN[:COL],...",
+        description = "count, count:COL, sum:COL, min:COL, max:COL, avg:COL (comma-separated).")
+    String agg;
+
+    @Option(names = "--types", paramLabel = "COL:TYPE,...", description = "Declared column types (int, long, double, string).")
+    String types;
+
+    @Override
+    Job job() {
+      RowSchema schema = CsvInputs.schema(input, types);
+      int[] groups = CsvInputs.columns(schema, input, groupBy, "--group-by");
+      AggregateFunction[] functions = functions(schema);
+      Job.Builder job = Job.builder("aggregate");
+      Stage read = job.source("read", 1, schema, CsvInputs.source(input, schema));
+      Stage totals;
+      try {
+        totals = job.aggregate("aggregate", parallelism(), Input.hash(read, groups), groups, functions);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("bad --agg " + agg + ": " + e.getMessage(), e);
+      }
+      SortField[] order = new SortField[groups.length];
+      for (int i = 0; i < groups.length; i++) {
+        order[i] = SortField.ascending(i);
+      }
+      Stage sorted = job.sort("sort", Input.global(totals), order);
+      job.sink("write", 1, Input.forward(sorted), () -> new CsvSink(output, sorted.outputSchema()));
+      return job.build();
+    }
+
+    private AggregateFunction[] functions(RowSchema schema) {
+      List<AggregateFunction> out = new ArrayList<>();
+      for (String part : agg.split(",")) {
+        String[] bits = part.strip().split(":");
+        String fn = bits[0].strip().toLowerCase(Locale.ROOT);
+        if (bits.length == 1 && fn.equals("count")) {
+          out.add(AggregateFunction.count());
+          continue;
+        }
+        if (bits.length != 2) {
+          throw new UserInputException("bad --agg part '" + part + "'; write count or FN:COL with FN one of count, sum, min, max, avg.");
+        }
+        int field = CsvInputs.column(schema, input, bits[1], "--agg");
+        out.add(switch (fn) {
+          case "count" -> AggregateFunction.count(field);
+          case "sum" -> AggregateFunction.sum(field);
+          case "min" -> AggregateFunction.min(field);
+          case "max" -> AggregateFunction.max(field);
+          case "avg" -> AggregateFunction.avg(field);
+          default -> throw new UserInputException("unknown aggregate '" + bits[0] + "' in --agg; use count, sum, min, max or avg.");
+        });
+      }
+      return out.toArray(AggregateFunction[]::new);
+    }
+  }
+
+  /** {@code memflow run join}. */
+  @Command(name = "join", mixinStandardHelpOptions = true,
+      description = "Join two files on columns (hash join; the right file is the build side).")
+  static final class Join extends BuiltIn {
+    @Option(names = "--left", required = true, paramLabel = "FILE", description = "The left (probe) file.")
+    Path left;
+
+    @Option(names = "--right", required = true, paramLabel = "FILE", description = "The right (build) file.")
+    Path right;
+
+    @Option(names = "--on", required = true, paramLabel = "LCOL=RCOL,...", description = "Join columns.")
+    String on;
+
+    @Option(names = "--type", paramLabel = "TYPE", description = "inner (default), left, right, semi or anti.")
+    String type = "inner";
+
+    @Option(names = "--types", paramLabel = "COL:TYPE,...", description = "Declared column types of both files.")
+    String types;
+
+    @Override
+    Job job() {
+      JoinType joinType = joinType();
+      RowSchema leftSchema = CsvInputs.schema(left, typesFor(left));
+      RowSchema rightSchema = CsvInputs.schema(right, typesFor(right));
+      String[] pairs = on.split(",");
+      int[] leftKeys = new int[pairs.length];
+      int[] rightKeys = new int[pairs.length];
+      for (int i = 0; i < pairs.length; i++) {
+        String[] sides = pairs[i].split("=");
+        if (sides.length != 2) {
+          throw new UserInputException("bad --on part '" + pairs[i] + "'; write LCOL=RCOL, comma-separated.");
+        }
+        leftKeys[i] = CsvInputs.column(leftSchema, left, sides[0], "--on");
+        rightKeys[i] = CsvInputs.column(rightSchema, right, sides[1], "--on");
+        if (leftSchema.type(leftKeys[i]) != rightSchema.type(rightKeys[i])) {
+          throw new UserInputException("--on " + pairs[i].strip() + " compares " + leftSchema.type(leftKeys[i])
+              + " with " + rightSchema.type(rightKeys[i]) + "; declare both with the same type with --types.");
+        }
+      }
+      Job.Builder job = Job.builder("join");
+      Stage build = job.source("read-right", 1, rightSchema, CsvInputs.source(right, rightSchema));
+      Stage probe = job.source("read-left", 1, leftSchema, CsvInputs.source(left, leftSchema));
+      Stage joined = job.join("join", parallelism(), Input.hash(build, rightKeys), rightKeys,
+          Input.hash(probe, leftKeys), leftKeys, joinType);
+      job.sink("write", 1, Input.global(joined), () -> new CsvSink(output, joined.outputSchema()));
+      return job.build();
+    }
+
+    /** The declared types that name columns of {@code file} (a declaration may cover both files). */
+    private String typesFor(Path file) {
+      if (types == null) {
+        return null;
+      }
+      RowSchema header = CsvInputs.schema(file, null);
+      List<String> mine = new ArrayList<>();
+      for (String part : types.split(",")) {
+        String name = part.contains(":") ? part.substring(0, part.lastIndexOf(':')).strip() : part.strip();
+        if (header.indexOf(name) >= 0) {
+          mine.add(part);
+        }
+      }
+      return String.join(",", mine);
+    }
+
+    private JoinType joinType() {
+      return switch (type.toLowerCase(Locale.ROOT)) {
+        case "inner" -> JoinType.INNER;
+        case "left" -> JoinType.LEFT_OUTER;
+        case "right" -> JoinType.RIGHT_OUTER;
+        case "semi" -> JoinType.SEMI;
+        case "anti" -> JoinType.ANTI;
+        default -> throw new UserInputException("unknown --type '" + type + "'; use inner, left, right, semi or anti.");
+      };
+    }
+  }
+
+  /** {@code memflow run generate}. */
+  @Command(name = "generate", mixinStandardHelpOptions = true,
+      description = "Generate a CSV file: orders (id, skewed customer, word, amount), customers, or a declared schema.")
+  static final class Generate extends BuiltIn {
+    @Option(names = "--rows", required = true, paramLabel = "N", description = "Rows to generate.")
+    long rows;
+
+    @Option(names = "--schema", paramLabel = "orders|customers|COL:TYPE,...", description = "What to generate (default orders).")
+    String schema = "orders";
+
+    @Option(names = "--customers", paramLabel = "N", description = "Customer keys of orders (default ${DEFAULT-VALUE}).")
+    long customers = 10_000;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Override
+    Job job() {
+      if (rows < 0 || customers < 1) {
+        throw new UserInputException("--rows " + rows + " must be at least 0 and --customers " + customers + " at least 1.");
+      }
+      RowSchema rowSchema = Datasets.schema(schema);
+      var source = rowSchema == Datasets.ORDERS ? Datasets.orders(rows, customers, seed)
+          : rowSchema == Datasets.CUSTOMERS ? Datasets.customers(rows) : Datasets.random(rowSchema, rows, seed);
+      Job.Builder job = Job.builder("generate");
+      Stage gen = job.source("generate", 1, rowSchema, source);
+      job.sink("write", 1, Input.forward(gen), () -> new CsvSink(output, rowSchema));
+      return job.build();
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package io.memflow.cli;
+
+import io.memflow.config.Configuration;
+import io.memflow.config.MemorySize;
+import io.memflow.config.memory.MemoryPlanner;
+import io.memflow.config.memory.TaskManagerMemorySpec;
+import io.memflow.csv.CsvException;
+import io.memflow.memory.MemorySegments;
+import io.memflow.network.InsufficientNetworkBuffersException;
+import io.memflow.runtime.InsufficientManagedMemoryException;
+import io.memflow.runtime.Job;
+import io.memflow.runtime.JobFailedException;
+import io.memflow.runtime.JobResult;
+import io.memflow.runtime.LocalTaskManager;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * One {@code memflow run}: plans the memory, assembles a {@link LocalTaskManager}, runs the job
+ * with progress, prints the report, and turns every failure into a one-paragraph message (exit 2
+ * for what the user can fix, 1 otherwise). The task manager is closed on every path.
+ */
+final class RunSession {
+
+  /** Builds the job of a run, once the memory and parallelism are known. */
+  interface JobDefinition {
+    /** The job to run with {@code parallelism} subtasks per parallel stage. */
+    Job build(int parallelism);
+
+    /** Prints what the job computed, before the report (the default job's summary). */
+    default void printResult(PrintWriter out) {}
+  }
+
+  private static final String SEGMENT_SIZE = "taskmanager.memory.segment-size";
+
+  private RunSession() {}
+
+  static JobResult run(RunOptions options, JobDefinition definition, PrintWriter out, PrintWriter err) {
+    Configuration config = options.configuration();
+    ProgressPrinter.Mode mode = ProgressPrinter.mode(options.progress);
+    Path reportFile = options.reportFile();
+    if (reportFile != null) {
+      CsvInputs.checkOutput(reportFile);
+    }
+    TaskManagerMemorySpec plan = plan(config);
+    int pageSize = pageSize(config);
+    options.tmpDirs.forEach(RunSession::checkTempDirectory);
+    Job job = definition.build(options.parallelism);
+    if (Launcher.shouldRelaunch()) {
+      out.flush();
+      System.exit(Launcher.relaunch(plan));
+    }
+    JobResult result;
+    try (LocalTaskManager taskManager = LocalTaskManager.builder(plan).pageSize(pageSize)
+        .tempDirectories(options.tmpDirs).build()) {
+      Duration interval = mode == ProgressPrinter.Mode.BARS ? Duration.ofMillis(250) : Duration.ofSeconds(5);
+      result = taskManager.execute(job, new ProgressPrinter(err, mode), interval);
+    } catch (JobFailedException e) {
+      throw failed(e);
+    } catch (InsufficientManagedMemoryException e) {
+      throw new UserInputException(e.getMessage() + ". Fix: -D taskmanager.memory.managed.size="
+          + MemorySize.ofMebiBytes((e.minimumManagedBytes() + (1 << 20) - 1) >> 20).toString().replace(" ", "")
+          + " (or more), or lower --parallelism.", e);
+    } catch (InsufficientNetworkBuffersException e) {
+      throw new UserInputException(e.getMessage() + " Raise taskmanager.memory.network.min/max (-D) or --process-size, or lower --parallelism.", e);
+    }
+    definition.printResult(out);
+    RunReport report = new RunReport(result, plan);
+    report.print(out);
+    if (reportFile != null) {
+      report.writeJson(reportFile);
+    }
+    return result;
+  }
+
+  private static TaskManagerMemorySpec plan(Configuration config) {
+    try {
+      return MemoryPlanner.planTaskManager(config);
+    } catch (IllegalArgumentException e) { // InvalidMemoryConfigurationException and bad sizes
+      throw new UserInputException("invalid TaskManager memory configuration. " + e.getMessage(), e);
+    }
+  }
+
+  private static int pageSize(Configuration config) {
+    String value = config.get(SEGMENT_SIZE).orElse("32kb");
+    try {
+      long bytes = MemorySize.parse(value).bytes();
+      return MemorySegments.checkPageSize((int) Math.min(bytes, Integer.MAX_VALUE));
+    } catch (IllegalArgumentException e) {
+      throw new UserInputException(SEGMENT_SIZE + "=" + value + " is not a valid page size (" + e.getMessage()
+          + "); use a power of two between 4kb and 1gb, such as 32kb.", e);
+    }
+  }
+
+  private static void checkTempDirectory(Path dir) {
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new UserInputException("--tmp-dir " + dir + " is not a writable directory; create it or choose another.");
+    }
+  }
+
+  /** A failed job as the user should see it. */
+  static RuntimeException failed(JobFailedException e) {
+    Throwable cause = e.getCause();
+    for (Throwable t = cause; t != null; t = t.getCause()) {
+      if (t instanceof CsvException || t instanceof NoSuchFileException) {
+        return new UserInputException(t.getMessage() + ". Nothing was written.", e);
+      }
+    }
+    String what = cause instanceof IOException ? "an I/O error" : cause.getClass().getSimpleName();
+    String hint = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("space")
+        ? " Free disk space or point --tmp-dir at a larger disk." : "";
+    return new CommandFailedException("job '" + job(e) + "' failed in " + e.stage() + " with " + what + ": "
+        + cause.getMessage() + "." + hint + " Every page, buffer and spill file was released and no output file was written.", e);
+  }
+
+  private static String job(JobFailedException e) {
+    String m = e.getMessage();
+    int start = m.indexOf('\'');
+    int end = m.indexOf('\'', start + 1);
+    return start >= 0 && end > start ? m.substring(start + 1, end) : "?";
+  }
+}
