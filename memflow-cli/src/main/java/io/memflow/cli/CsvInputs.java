@@ -74,12 +74,22 @@ final class CsvInputs {
 
   /** The index of column {@code name} of {@code file}. */
   static int column(RowSchema schema, Path file, String name, String option) {
-    int index = schema.indexOf(name.strip());
+    int index = indexOf(schema, name.strip());
     if (index < 0) {
       throw new UserInputException("column '" + name.strip() + "' of " + option + " is not in " + file
           + "; its columns are " + names(schema) + ".");
     }
     return index;
+  }
+
+  /** The index of {@code name} in {@code schema}, or -1. */
+  static int indexOf(RowSchema schema, String name) {
+    for (int i = 0; i < schema.fieldCount(); i++) {
+      if (schema.field(i).name().equals(name)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static String names(RowSchema schema) {

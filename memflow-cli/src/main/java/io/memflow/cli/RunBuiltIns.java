@@ -199,7 +199,7 @@ final class RunBuiltIns {
       List<String> mine = new ArrayList<>();
       for (String part : types.split(",")) {
         String name = part.contains(":") ? part.substring(0, part.lastIndexOf(':')).strip() : part.strip();
-        if (header.indexOf(name) >= 0) {
+        if (CsvInputs.indexOf(header, name) >= 0) {
           mine.add(part);
         }
       }

@@ -1,0 +1,251 @@
+package io.memflow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** End-to-end tests of {@code memflow run}: built-in jobs against references, errors, reports. */
+class RunCommandTest {
+
+  @TempDir Path dir;
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    out = new StringWriter();
+    err = new StringWriter();
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    all.addAll(List.of("--progress", "none", "--tmp-dir", spill().toString()));
+    return Main.execute(all.toArray(String[]::new), new PrintWriter(out, true), new PrintWriter(err, true));
+  }
+
+  private Path spill() {
+    Path spill = dir.resolve("spill");
+    try {
+      Files.createDirectories(spill);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return spill;
+  }
+
+  private Path generate(String name, int rows, String... extra) {
+    Path file = dir.resolve(name);
+    List<String> args = new ArrayList<>(List.of("run", "generate", "--rows", Integer.toString(rows), "--output", file.toString()));
+    args.addAll(Arrays.asList(extra));
+    assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
+    return file;
+  }
+
+  private static List<String[]> rows(Path file) throws IOException {
+    return Files.readAllLines(file).stream().skip(1).map(l -> l.split(",", -1)).toList();
+  }
+
+  private void assertNoSpillFilesLeft() throws IOException {
+    try (Stream<Path> files = Files.list(spill())) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"64m", "1m"})
+  void sortsAFileByAmountDescendingThenIdLikeAReferenceSort(String managed) throws IOException {
+    Path orders = generate("orders.csv", 60_000);
+    Path sorted = dir.resolve("sorted.csv");
+
+    int code = run("run", "sort", "--input", orders.toString(), "--by", "amount:desc,id", "--output", sorted.toString(),
+        "-D", "taskmanager.memory.managed.size=" + managed);
+
+    assertThat(code).as(err.toString()).isZero();
+    List<String[]> expected = new ArrayList<>(rows(orders));
+    expected.sort(Comparator.<String[]>comparingDouble(r -> -Double.parseDouble(r[3]))
+        .thenComparingLong(r -> Long.parseLong(r[0])));
+    assertThat(rows(sorted)).usingElementComparator(Arrays::compare).containsExactlyElementsOf(expected);
+    assertThat(Files.readAllLines(sorted).getFirst()).isEqualTo("id,customer,word,amount");
+    assertThat(out.toString()).contains("Job 'sort' finished").contains("released").doesNotContain("LEAKED");
+    if (managed.equals("1m")) {
+      assertThat(out.toString()).doesNotContain("spilled         0 B");
+    }
+    assertNoSpillFilesLeft();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"64m", "1m"})
+  void aggregatesPerCustomerLikeAReference(String managed) throws IOException {
+    Path orders = generate("orders.csv", 50_000, "--customers", "20000");
+    Path result = dir.resolve("totals.csv");
+
+    int code = run("run", "aggregate", "--input", orders.toString(), "--group-by", "customer",
+        "--agg", "count,sum:amount,min:amount,max:amount", "--output", result.toString(), "--parallelism", "2",
+        "-D", "taskmanager.memory.managed.size=" + managed);
+
+    assertThat(code).as(err.toString()).isZero();
+    Map<Long, double[]> expected = new TreeMap<>();
+    for (String[] r : rows(orders)) {
+      double amount = Double.parseDouble(r[3]);
+      double[] acc = expected.computeIfAbsent(Long.parseLong(r[1]),
+          k -> new double[] {0, 0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+      acc[0]++;
+      acc[1] += amount;
+      acc[2] = Math.min(acc[2], amount);
+      acc[3] = Math.max(acc[3], amount);
+    }
+    List<String[]> got = rows(result);
+    assertThat(Files.readAllLines(result).getFirst()).isEqualTo("customer,count,sum_amount,min_amount,max_amount");
+    assertThat(got).hasSize(expected.size());
+    int i = 0;
+    for (Map.Entry<Long, double[]> e : expected.entrySet()) {
+      String[] r = got.get(i++);
+      assertThat(Long.parseLong(r[0])).isEqualTo(e.getKey());
+      assertThat(Long.parseLong(r[1])).isEqualTo((long) e.getValue()[0]);
+      assertThat(Double.parseDouble(r[2])).isCloseTo(e.getValue()[1], org.assertj.core.api.Assertions.within(1e-6));
+      assertThat(Double.parseDouble(r[3])).isEqualTo(e.getValue()[2]);
+      assertThat(Double.parseDouble(r[4])).isEqualTo(e.getValue()[3]);
+    }
+    assertNoSpillFilesLeft();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"inner", "left", "right", "semi", "anti"})
+  void joinsTwoFilesLikeAReference(String type) throws IOException {
+    Path orders = generate("orders.csv", 30_000, "--customers", "3000");
+    Path customers = generate("customers.csv", 2000, "--schema", "customers");
+    Path result = dir.resolve("joined.csv");
+
+    int code = run("run", "join", "--left", orders.toString(), "--right", customers.toString(), "--on",
+        "customer=customer", "--type", type, "--output", result.toString(), "--parallelism", "2",
+        "-D", "taskmanager.memory.managed.size=2m");
+
+    assertThat(code).as(err.toString()).isZero();
+    Set<String> known = new HashSet<>();
+    rows(customers).forEach(r -> known.add(r[0]));
+    Map<String, Integer> referenced = new HashMap<>();
+    long matched = 0;
+    long total = 0;
+    for (String[] r : rows(orders)) {
+      total++;
+      if (known.contains(r[1])) {
+        matched++;
+        referenced.merge(r[1], 1, Integer::sum);
+      }
+    }
+    long expected = switch (type) {
+      case "inner", "semi" -> matched;
+      case "left" -> total;
+      case "right" -> matched + (known.size() - referenced.size());
+      case "anti" -> total - matched;
+      default -> throw new AssertionError(type);
+    };
+    List<String[]> got = rows(result);
+    assertThat(got).hasSize((int) expected);
+    if (type.equals("inner")) {
+      assertThat(Files.readAllLines(result).getFirst()).isEqualTo("id,customer,word,amount,build.customer,name,region");
+      assertThat(got).allSatisfy(r -> assertThat(r[4]).isEqualTo(r[1]));
+    }
+    assertNoSpillFilesLeft();
+  }
+
+  @Test
+  void theDefaultJobPrintsItsSummaryAndAJsonReport() throws IOException {
+    Path report = dir.resolve("report.json");
+
+    int code = run("run", "--rows", "50000", "--customers", "500", "--report", "json", report.toString(),
+        "-D", "taskmanager.memory.managed.size=2m");
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("Default job: 50,000 orders").contains("groups of 50,000 joined orders")
+        .contains("managed slot 0").contains("network").contains("spilled").contains("GC");
+    String json = Files.readString(report);
+    assertThat(json).contains("\"job\": \"default\"").contains("\"stages\": [").contains("\"leaks\": []")
+        .contains("\"managedSlots\"").contains("\"spilled\"");
+    assertNoSpillFilesLeft();
+  }
+
+  @Test
+  void aMissingInputFileIsABadInputError() {
+    int code = run("run", "sort", "--input", dir.resolve("nope.csv").toString(), "--by", "id", "--output",
+        dir.resolve("o.csv").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("nope.csv does not exist").doesNotContain("Exception").doesNotContain("\tat ");
+  }
+
+  @Test
+  void anUnknownColumnNamesTheColumnsThereAre() {
+    Path orders = generate("orders.csv", 100);
+    int code = run("run", "sort", "--input", orders.toString(), "--by", "price", "--output", dir.resolve("o.csv").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("column 'price'").contains("id, customer, word, amount");
+  }
+
+  @Test
+  void aMalformedRowNamesLineAndColumnAndLeavesNoOutputBehind() throws IOException {
+    Path input = dir.resolve("bad.csv");
+    StringBuilder b = new StringBuilder("id,amount\n");
+    for (int i = 0; i < 30_000; i++) {
+      b.append(i).append(',').append(i).append('\n');
+    }
+    b.append("30000,oops\n");
+    Files.writeString(input, b);
+    Path output = dir.resolve("o.csv");
+    Files.writeString(output, "old contents\n");
+
+    int code = run("run", "sort", "--input", input.toString(), "--by", "amount", "--output", output.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("line 30002").contains("column 2").contains("amount");
+    assertThat(Files.readString(output)).isEqualTo("old contents\n");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("bad.csv", "o.csv", "spill");
+    }
+    assertNoSpillFilesLeft();
+  }
+
+  @Test
+  void aBudgetTooSmallToRunSaysTheSmallestThatWould() {
+    Path orders = generate("orders.csv", 100);
+    int code = run("run", "sort", "--input", orders.toString(), "--by", "id", "--output", dir.resolve("o.csv").toString(),
+        "-D", "taskmanager.memory.managed.size=64k");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("too small").contains("taskmanager.memory.managed.size=1mb");
+    assertThat(dir.resolve("o.csv")).doesNotExist();
+  }
+
+  @Test
+  void anInvalidMemoryConfigurationIsABadInputError() {
+    int code = run("run", "--rows", "10", "--process-size", "100m");
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString()).contains("invalid TaskManager memory configuration");
+  }
+
+  @Test
+  void badArgumentsAreBadInputErrors() {
+    Path orders = generate("orders.csv", 100);
+    assertThat(run("run", "aggregate", "--input", orders.toString(), "--group-by", "word", "--agg", "median:amount",
+        "--output", dir.resolve("o.csv").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown aggregate 'median'");
+    assertThat(run("run", "join", "--left", orders.toString(), "--right", orders.toString(), "--on", "id=word",
+        "--output", dir.resolve("o.csv").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("compares LONG with STRING");
+    assertThat(run("run", "--rows", "10", "--parallelism", "0")).isEqualTo(2);
+    assertThat(run("run", "--rows", "10", "--report", "xml", "r.xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--report json FILE");
+  }
+}
