@@ -63,8 +63,7 @@ final class RunSession {
       throw failed(e);
     } catch (InsufficientManagedMemoryException e) {
       throw new UserInputException(e.getMessage() + ". Fix: -D taskmanager.memory.managed.size="
-          + MemorySize.ofMebiBytes((e.minimumManagedBytes() + (1 << 20) - 1) >> 20).toString().replace(" ", "")
-          + " (or more), or lower --parallelism.", e);
+          + (e.minimumManagedBytes() + 1023) / 1024 + "kb (or more), or lower --parallelism.", e);
     } catch (InsufficientNetworkBuffersException e) {
       throw new UserInputException(e.getMessage() + " Raise taskmanager.memory.network.min/max (-D) or --process-size, or lower --parallelism.", e);
     }

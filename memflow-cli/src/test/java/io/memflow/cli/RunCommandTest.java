@@ -224,7 +224,7 @@ class RunCommandTest {
     int code = run("run", "sort", "--input", orders.toString(), "--by", "id", "--output", dir.resolve("o.csv").toString(),
         "-D", "taskmanager.memory.managed.size=64k");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString()).contains("too small").contains("taskmanager.memory.managed.size=1mb");
+    assertThat(err.toString()).contains("too small").contains("taskmanager.memory.managed.size=256kb");
     assertThat(dir.resolve("o.csv")).doesNotExist();
   }
 

@@ -2,6 +2,7 @@ package io.memflow.network;
 
 import io.memflow.memory.MemorySegments;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -33,6 +34,7 @@ public final class ResultPartition implements AutoCloseable {
   private final byte[] lengthBytes = new byte[Integer.BYTES];
   private boolean finished;
   private boolean closed;
+  private volatile long backpressureNanos;
 
   private ResultPartition(BufferPool pool, int n) {
     this.pool = pool;
@@ -116,11 +118,26 @@ public final class ResultPartition implements AutoCloseable {
   }
 
   private void awaitAvailable() throws InterruptedException {
+    CompletableFuture<Void> available = pool.availableFuture();
+    if (available.isDone()) {
+      return;
+    }
+    long start = System.nanoTime();
     try {
-      pool.availableFuture().get();
+      available.get();
     } catch (ExecutionException e) {
       throw new IllegalStateException(e.getCause());
+    } finally {
+      backpressureNanos += System.nanoTime() - start; // single writer: the producer thread
     }
+  }
+
+  /**
+   * The time the producer waited for buffers so far (backpressure). Written by the producer
+   * thread, readable from any thread.
+   */
+  public long backpressureNanos() {
+    return backpressureNanos;
   }
 
   private void finishBuilder(int subpartition) {

@@ -9,6 +9,8 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -135,8 +137,8 @@ final class JobExecution {
   private void checkManagedMemory(int[] managedTasks) {
     int slots = taskManager.slots();
     int pageSize = taskManager.memoryManager(0).pageSize();
-    int maxTasks = java.util.Arrays.stream(managedTasks).max().orElse(0);
-    Stage neediest = job.stages().stream().max(java.util.Comparator.comparingInt(Stage::minManagedPages)).orElseThrow();
+    int maxTasks = Arrays.stream(managedTasks).max().orElse(0);
+    Stage neediest = job.stages().stream().max(Comparator.comparingInt(Stage::minManagedPages)).orElseThrow();
     if (maxTasks == 0) {
       return;
     }
@@ -149,7 +151,7 @@ final class JobExecution {
             + " memory-using subtasks, " + share(manager, managedTasks[s]) + " bytes each, but stage '"
             + neediest.name() + "' needs at least " + neediest.minManagedPages() + " pages of " + pageSize
             + " bytes; the smallest managed memory that runs this job is " + minimum + " bytes ("
-            + (minimum + (1 << 20) - 1) / (1 << 20) + " MiB over " + slots + " slots)", minimum);
+            + (minimum + 1023) / 1024 + " KiB over " + slots + (slots == 1 ? " slot)" : " slots)"), minimum);
       }
     }
   }
@@ -287,7 +289,7 @@ final class JobExecution {
         bytesIn += m.bytesIn();
         recordsOut += m.recordsOut();
         bytesOut += m.bytesOut();
-        backpressure += m.backpressureNanos();
+        backpressure += task.backpressureNanos();
         long s = m.startNanos();
         long e = m.endNanos();
         first = Math.min(first, s == 0 ? now : s);

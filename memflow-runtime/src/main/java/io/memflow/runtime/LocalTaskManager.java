@@ -1,6 +1,7 @@
 package io.memflow.runtime;
 
 import io.memflow.config.memory.TaskManagerMemorySpec;
+import io.memflow.io.FileOpener;
 import io.memflow.io.SpillCompression;
 import io.memflow.io.SpillManager;
 import io.memflow.managed.MemoryManager;
@@ -45,7 +46,7 @@ public final class LocalTaskManager implements AutoCloseable {
     this.slots = List.copyOf(managers);
     int buffers = (int) Math.min(Integer.MAX_VALUE, plan.network().bytes() / builder.pageSize);
     this.network = NetworkBufferPool.create(buffers, builder.pageSize);
-    SpillManager.Builder spill = SpillManager.builder().compression(builder.compression);
+    SpillManager.Builder spill = SpillManager.builder().compression(builder.compression).fileOpener(builder.opener);
     if (!builder.tempDirectories.isEmpty()) {
       spill.tempDirectories(builder.tempDirectories);
     }
@@ -138,6 +139,7 @@ public final class LocalTaskManager implements AutoCloseable {
     private int pageSize = MemorySegments.DEFAULT_PAGE_SIZE;
     private List<Path> tempDirectories = List.of();
     private SpillCompression compression = SpillCompression.NONE;
+    private FileOpener opener = FileOpener.DEFAULT;
 
     private Builder(TaskManagerMemorySpec plan) {
       this.plan = Objects.requireNonNull(plan, "plan");
@@ -158,6 +160,12 @@ public final class LocalTaskManager implements AutoCloseable {
     /** Compression of spill files; none by default. */
     public Builder compression(SpillCompression compression) {
       this.compression = Objects.requireNonNull(compression, "compression");
+      return this;
+    }
+
+    /** How spill files are opened: the seam for custom channels and fault injection. */
+    public Builder fileOpener(FileOpener opener) {
+      this.opener = Objects.requireNonNull(opener, "opener");
       return this;
     }
 

@@ -7,7 +7,7 @@ import io.memflow.row.KeyFields;
 /**
  * The collector of a task with a consumer: copies each row into the task's {@link
  * ResultPartition}, in the subpartition its {@link Input.Routing} picks, and counts what it sent
- * and how long it waited for buffers (backpressure).
+ * (the partition counts the time it waited for buffers).
  *
  * <p>Not thread-safe: the producing task's thread only. Does not own the partition.
  */
@@ -43,14 +43,7 @@ final class RowEmitter implements Collector {
       scratch = new byte[Math.max(length, 2 * scratch.length)];
     }
     row.segment().get(row.offset(), scratch, 0, length);
-    int target = target(row);
-    if (partition.bufferPool().isAvailable()) {
-      partition.emitRecord(target, scratch, 0, length);
-    } else {
-      long start = System.nanoTime();
-      partition.emitRecord(target, scratch, 0, length);
-      metrics.addBackpressure(System.nanoTime() - start);
-    }
+    partition.emitRecord(target(row), scratch, 0, length);
     metrics.recordOut(length + Integer.BYTES);
   }
 

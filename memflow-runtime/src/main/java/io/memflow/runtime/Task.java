@@ -42,6 +42,12 @@ final class Task implements Runnable {
     return metrics;
   }
 
+  /** The time this task's producer side waited for network buffers so far. */
+  long backpressureNanos() {
+    ResultPartition p = partition;
+    return p == null ? 0 : p.backpressureNanos();
+  }
+
   void addGate(InputGate gate) {
     gates.add(gate);
   }

@@ -12,7 +12,6 @@ final class TaskMetrics {
   private final AtomicLong bytesIn = new AtomicLong();
   private final AtomicLong recordsOut = new AtomicLong();
   private final AtomicLong bytesOut = new AtomicLong();
-  private final AtomicLong backpressureNanos = new AtomicLong();
   private final AtomicLong startNanos = new AtomicLong();
   private final AtomicLong endNanos = new AtomicLong();
 
@@ -39,10 +38,6 @@ final class TaskMetrics {
     recordsOut.lazySet(recordsOut.get() + 1);
   }
 
-  void addBackpressure(long nanos) {
-    backpressureNanos.lazySet(backpressureNanos.get() + nanos);
-  }
-
   long recordsIn() {
     return recordsIn.get();
   }
@@ -57,10 +52,6 @@ final class TaskMetrics {
 
   long bytesOut() {
     return bytesOut.get();
-  }
-
-  long backpressureNanos() {
-    return backpressureNanos.get();
   }
 
   /** System.nanoTime() at start, 0 if not started. */

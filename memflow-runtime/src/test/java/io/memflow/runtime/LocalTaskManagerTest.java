@@ -231,6 +231,24 @@ class LocalTaskManagerTest {
   }
 
   @Test
+  void aFullDiskWhileSpillingFailsTheJobAndLeavesNoFiles() throws Exception {
+    Configuration config = Configuration.empty().with("taskmanager.memory.process.size", "1g")
+        .with("taskmanager.memory.managed.size", "1m").with("taskmanager.numberOfTaskSlots", "1");
+    taskManager = LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
+        .tempDirectories(List.of(temp)).fileOpener(DiskFullChannel.opener(3 << 20)).build();
+    Job.Builder job = Job.builder("disk-full");
+    Stage src = job.source("orders", 1, ORDERS, orders(400_000));
+    Stage sorted = job.sort("sorted", Input.forward(src), SortField.ascending(3));
+    job.sink("sink", 1, Input.forward(sorted), () -> (i, row, out) -> {});
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasMessageContaining("sorted#0")
+        .rootCause().hasMessageContaining("No space left on device");
+    assertAllReleased();
+  }
+
+  @Test
   void aJobRunTwiceLeavesNoGrowth() throws Exception {
     taskManager = taskManager("4m", 2, temp);
     long before = 0;
