@@ -2,14 +2,15 @@ package io.memflow.csv;
 
 import io.memflow.row.BinaryRow;
 import io.memflow.row.RowSchema;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Writes binary rows as a delimited text file with a header, all or nothing: rows go to a
@@ -32,13 +33,15 @@ public final class CsvRowWriter implements AutoCloseable {
   private final Path temporary;
   private final CsvFormat format;
   private final RowSchema schema;
-  private final OutputStream out;
+  private static final RandomGenerator RANDOM = new SecureRandom();
+
+  private final CsvOutput out;
   private long rows;
   private boolean finished;
   private boolean aborted;
   private byte[] scratch = new byte[256];
 
-  private CsvRowWriter(Path target, Path temporary, CsvFormat format, RowSchema schema, OutputStream out) {
+  private CsvRowWriter(Path target, Path temporary, CsvFormat format, RowSchema schema, CsvOutput out) {
     this.target = target;
     this.temporary = temporary;
     this.format = format;
@@ -53,8 +56,8 @@ public final class CsvRowWriter implements AutoCloseable {
    */
   public static CsvRowWriter create(Path target, CsvFormat format, RowSchema schema) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
-    Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".part");
-    OutputStream out = new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16);
+    Path temporary = createTemporary(directory, target.getFileName().toString());
+    CsvOutput out = new CsvOutput(Files.newOutputStream(temporary));
     CsvRowWriter writer = new CsvRowWriter(target, temporary, format, schema, out);
     try {
       writer.writeHeader();
@@ -63,6 +66,23 @@ public final class CsvRowWriter implements AutoCloseable {
       throw e;
     }
     return writer;
+  }
+
+  /**
+   * A new empty file beside the target, with the permissions a new file gets (the umask's), not
+   * the owner-only ones of a temp file: it becomes the output.
+   */
+  private static Path createTemporary(Path directory, String name) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      Path candidate = directory.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
+      try {
+        return Files.createFile(candidate);
+      } catch (FileAlreadyExistsException e) {
+        if (attempt == 100) {
+          throw e;
+        }
+      }
+    }
   }
 
   private void writeHeader() throws IOException {
@@ -95,23 +115,29 @@ public final class CsvRowWriter implements AutoCloseable {
 
   private void writeValue(BinaryRow row, int c) throws IOException {
     switch (schema.type(c)) {
-      case INT -> writeAscii(Integer.toString(row.getInt(c)));
-      case LONG -> writeAscii(Long.toString(row.getLong(c)));
-      case DOUBLE -> writeAscii(Double.toString(row.getDouble(c)));
-      case STRING, BYTES -> {
-        int length = row.fieldLength(c);
-        if (scratch.length < length) {
-          scratch = new byte[Math.max(length, scratch.length * 2)];
-        }
-        row.segment().get(row.fieldOffset(c), scratch, 0, length);
-        writeText(scratch, 0, length);
-      }
+      case INT -> out.writeLong(row.getInt(c));
+      case LONG -> out.writeLong(row.getLong(c));
+      case DOUBLE -> out.writeAscii(Double.toString(row.getDouble(c)));
+      case STRING, BYTES -> writeField(row, c);
     }
   }
 
-  private void writeAscii(String text) throws IOException {
-    for (int i = 0; i < text.length(); i++) {
-      out.write(text.charAt(i));
+  /** Copies a text field straight from the row; quotes it (writing it again) only if it must. */
+  private void writeField(BinaryRow row, int c) throws IOException {
+    int length = row.fieldLength(c);
+    int start = out.copy(row.segment(), row.fieldOffset(c), length);
+    byte[] b = out.buffer();
+    boolean quote = length == 0;
+    for (int i = start; i < start + length && !quote; i++) {
+      quote = format.needsQuote(b[i]);
+    }
+    if (quote) {
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+      }
+      System.arraycopy(b, start, scratch, 0, length);
+      out.rewind(start);
+      writeText(scratch, 0, length);
     }
   }
 
@@ -174,7 +200,7 @@ public final class CsvRowWriter implements AutoCloseable {
     finished = true;
     aborted = true;
     try {
-      out.close();
+      out.discard();
     } catch (IOException e) {
       // the file is deleted next
     }

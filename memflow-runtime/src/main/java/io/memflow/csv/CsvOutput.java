@@ -1,0 +1,130 @@
+package io.memflow.csv;
+
+import io.memflow.memory.MemorySegment;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The writer's output buffer: bytes gathered in one array and handed to the stream a block at a
+ * time, numbers formatted straight into it (no strings for integers, no lock per byte as a
+ * buffered stream takes). Not thread-safe; owns the stream and closes it.
+ */
+final class CsvOutput implements AutoCloseable {
+
+  private static final int SIZE = 1 << 16;
+  private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+
+  private final OutputStream out;
+  private byte[] buffer = new byte[SIZE];
+  private int position;
+
+  CsvOutput(OutputStream out) {
+    this.out = out;
+  }
+
+  /** Makes room for {@code n} bytes at {@link #position}. */
+  private void ensure(int n) throws IOException {
+    if (position + n > buffer.length) {
+      flushBuffer();
+      if (n > buffer.length) {
+        buffer = new byte[n];
+      }
+    }
+  }
+
+  void write(int b) throws IOException {
+    if (position == buffer.length) {
+      flushBuffer();
+    }
+    buffer[position++] = (byte) b;
+  }
+
+  void write(byte[] b, int from, int length) throws IOException {
+    ensure(length);
+    System.arraycopy(b, from, buffer, position, length);
+    position += length;
+  }
+
+  /** Writes {@code value} in decimal. */
+  void writeLong(long value) throws IOException {
+    if (value == Long.MIN_VALUE) {
+      write(LONG_MIN, 0, LONG_MIN.length);
+      return;
+    }
+    ensure(20);
+    if (value < 0) {
+      buffer[position++] = '-';
+      value = -value;
+    }
+    int digits = digits(value);
+    int end = position + digits;
+    for (int i = end - 1; i >= position; i--) {
+      buffer[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
+    position = end;
+  }
+
+  private static int digits(long v) {
+    int n = 1;
+    while (v >= 10) {
+      v /= 10;
+      n++;
+    }
+    return n;
+  }
+
+  /** Writes an ASCII string (a formatted number). */
+  void writeAscii(String text) throws IOException {
+    int n = text.length();
+    ensure(n);
+    for (int i = 0; i < n; i++) {
+      buffer[position + i] = (byte) text.charAt(i);
+    }
+    position += n;
+  }
+
+  /**
+   * Copies {@code length} bytes from {@code segment} at {@code offset} to the buffer unquoted and
+   * returns where they start, so the caller can check them and {@link #rewind} to quote them.
+   */
+  int copy(MemorySegment segment, int offset, int length) throws IOException {
+    ensure(length);
+    int start = position;
+    segment.get(offset, buffer, start, length);
+    position += length;
+    return start;
+  }
+
+  /** The buffer (valid until the next write). */
+  byte[] buffer() {
+    return buffer;
+  }
+
+  /** Moves the write position back to {@code position} (after a {@link #copy}). */
+  void rewind(int position) {
+    this.position = position;
+  }
+
+  private void flushBuffer() throws IOException {
+    out.write(buffer, 0, position);
+    position = 0;
+  }
+
+  /** Writes what is buffered and closes the stream. */
+  @Override
+  public void close() throws IOException {
+    try {
+      flushBuffer();
+    } finally {
+      out.close();
+    }
+  }
+
+  /** Closes the stream without writing what is buffered. */
+  void discard() throws IOException {
+    position = 0;
+    out.close();
+  }
+}
