@@ -76,6 +76,15 @@ public final class BufferBuilder implements AutoCloseable {
     return n;
   }
 
+  /** Appends as many of {@code length} bytes of {@code src} from {@code offset} as fit; returns how many. */
+  public int append(MemorySegment src, int offset, int length) {
+    checkAppendable();
+    int n = Math.min(length, capacity - position);
+    src.copyTo(offset, segment, position, n);
+    position += n;
+    return n;
+  }
+
   /** {@link #append(ByteBuffer)} then {@link #commit()}. */
   public int appendAndCommit(ByteBuffer src) {
     int n = append(src);

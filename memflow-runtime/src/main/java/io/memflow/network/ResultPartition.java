@@ -1,5 +1,6 @@
 package io.memflow.network;
 
+import io.memflow.memory.MemorySegment;
 import io.memflow.memory.MemorySegments;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +89,34 @@ public final class ResultPartition implements AutoCloseable {
     }
     write(subpartition, lengthBytes, 0, Integer.BYTES, true);
     write(subpartition, record, offset, length, false);
+  }
+
+  /**
+   * Appends {@code length} bytes of {@code record} from {@code offset} as one record to {@code
+   * subpartition}, copying them straight from the segment into network buffers; waits for buffers
+   * if the pool is exhausted.
+   *
+   * @throws InterruptedException if interrupted while waiting (the record may be partly written)
+   */
+  public void emitRecord(int subpartition, MemorySegment record, int offset, int length)
+      throws InterruptedException {
+    checkWritable();
+    for (int i = 0; i < Integer.BYTES; i++) {
+      lengthBytes[i] = (byte) (length >>> (24 - 8 * i));
+    }
+    write(subpartition, lengthBytes, 0, Integer.BYTES, true);
+    int written = 0;
+    while (written < length) {
+      BufferBuilder builder = builders[subpartition];
+      if (builder == null) {
+        builder = newBuilder(subpartition, false);
+      }
+      written += builder.append(record, offset + written, length - written);
+      builder.commit();
+      if (builder.isFull()) {
+        finishBuilder(subpartition);
+      }
+    }
   }
 
   private void write(int subpartition, byte[] bytes, int from, int length, boolean recordStart)

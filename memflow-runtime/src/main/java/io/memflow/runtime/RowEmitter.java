@@ -22,7 +22,6 @@ final class RowEmitter implements Collector {
   private final int subtask;
   private final int targets;
   private final TaskMetrics metrics;
-  private byte[] scratch = new byte[256];
   private int nextTarget;
 
   RowEmitter(ResultPartition partition, Input input, int subtask, TaskMetrics metrics) {
@@ -39,11 +38,7 @@ final class RowEmitter implements Collector {
   @Override
   public void collect(BinaryRow row) throws InterruptedException {
     int length = row.sizeInBytes();
-    if (length > scratch.length) {
-      scratch = new byte[Math.max(length, 2 * scratch.length)];
-    }
-    row.segment().get(row.offset(), scratch, 0, length);
-    partition.emitRecord(target(row), scratch, 0, length);
+    partition.emitRecord(target(row), row.segment(), row.offset(), length);
     metrics.recordOut(length + Integer.BYTES);
   }
 

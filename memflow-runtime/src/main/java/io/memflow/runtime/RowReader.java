@@ -10,7 +10,8 @@ import io.memflow.row.RowSchema;
 /**
  * Reads the rows of one input gate: takes buffers as they arrive from any channel and reassembles
  * the length-prefixed records of each channel (a record may span buffers, and buffers of different
- * channels interleave, so each channel keeps its own partial record).
+ * channels interleave, so each channel keeps its own partial record). A record that lies whole in
+ * one buffer is not copied: the row points into the buffer.
  *
  * <p>Not thread-safe: the consuming task's thread only. The returned row is valid until the next
  * call. Owns the buffer it is reading and releases it when done or at {@link #close()}.
@@ -37,6 +38,9 @@ final class RowReader implements AutoCloseable {
   BinaryRow next() throws InterruptedException {
     while (true) {
       if (current != null) {
+        if (currentChannel.isBetweenRecords() && pointIntoBuffer(current)) {
+          return row;
+        }
         if (currentChannel.feed(current)) {
           row.pointTo(currentChannel.segment, 0, currentChannel.completed);
           bytesRead += currentChannel.completed + Integer.BYTES;
@@ -52,6 +56,26 @@ final class RowReader implements AutoCloseable {
       current = delivery.buffer();
       currentChannel = channels[delivery.channel()];
     }
+  }
+
+  /**
+   * The fast path: when the next record lies whole in the buffer, the row points into the buffer
+   * itself (no copy; the buffer is released only on a later call, after the row's validity ended).
+   */
+  private boolean pointIntoBuffer(Buffer buffer) {
+    int readable = buffer.readableBytes();
+    if (readable < Integer.BYTES) {
+      return false;
+    }
+    int at = buffer.offset() + buffer.readerIndex();
+    int length = buffer.segment().getIntBigEndian(at);
+    if (readable < Integer.BYTES + length) {
+      return false;
+    }
+    row.pointTo(buffer.segment(), at + Integer.BYTES, length);
+    buffer.setReaderIndex(buffer.readerIndex() + Integer.BYTES + length);
+    bytesRead += Integer.BYTES + length;
+    return true;
   }
 
   /** The record bytes read so far, length prefixes included. */
@@ -76,6 +100,11 @@ final class RowReader implements AutoCloseable {
     private int length = -1; // -1 while reading the header
     private int fill;
     private int completed; // the length of the record just completed
+
+    /** Whether no record of this channel is partly read. */
+    boolean isBetweenRecords() {
+      return length < 0 && headerFill == 0;
+    }
 
     /** Reads from {@code buffer} until a record is complete (true) or the buffer is empty (false). */
     boolean feed(Buffer buffer) {
