@@ -29,6 +29,22 @@ final class CsvNumbers {
 
   private CsvNumbers() {}
 
+  /** Digits that cannot overflow a long: 18 nines are below 2^63. */
+  private static final int SAFE_DIGITS = 18;
+
+  /** The usual case: at most 18 digits, no overflow possible, no division per digit. */
+  private static long parseShort(byte[] b, int i, int end, boolean negative) throws NotANumber {
+    long value = 0;
+    for (; i < end; i++) {
+      int d = b[i] - '0';
+      if (d < 0 || d > 9) {
+        throw NotANumber.INSTANCE;
+      }
+      value = value * 10 + d;
+    }
+    return negative ? -value : value;
+  }
+
   /** The long in {@code b[from, to)}. */
   static long parseLong(byte[] b, int from, int to) throws NotANumber {
     int i = skipSpaces(b, from, to);
@@ -39,6 +55,9 @@ final class CsvNumbers {
     }
     if (i == end) {
       throw NotANumber.INSTANCE;
+    }
+    if (end - i <= SAFE_DIGITS) {
+      return parseShort(b, i, end, negative);
     }
     long value = 0; // accumulated negatively: Long.MIN_VALUE has no positive twin
     for (; i < end; i++) {
