@@ -229,6 +229,21 @@ class RunCommandTest {
   }
 
   @Test
+  void tooFewNetworkBuffersSaysHowMuchNetworkMemoryWouldDoAndThatAmountRuns() {
+    String[] shape = {"run", "--rows", "1000", "--customers", "50", "--parallelism", "2"};
+    List<String> small = new ArrayList<>(List.of(shape));
+    small.addAll(List.of("-D", "taskmanager.memory.network.min=256kb", "-D", "taskmanager.memory.network.max=256kb"));
+    assertThat(run(small.toArray(String[]::new))).isEqualTo(2);
+    java.util.regex.Matcher fix = java.util.regex.Pattern.compile("taskmanager.memory.network.min: (\\d+mb)").matcher(err.toString());
+    assertThat(fix.find()).as(err.toString()).isTrue();
+
+    List<String> enough = new ArrayList<>(List.of(shape));
+    enough.addAll(List.of("-D", "taskmanager.memory.network.min=" + fix.group(1), "-D",
+        "taskmanager.memory.network.max=" + fix.group(1)));
+    assertThat(run(enough.toArray(String[]::new))).as(err.toString()).isZero();
+  }
+
+  @Test
   void anInvalidMemoryConfigurationIsABadInputError() {
     int code = run("run", "--rows", "10", "--process-size", "100m");
     assertThat(code).isEqualTo(2);

@@ -41,6 +41,11 @@ public final class InputGate implements AutoCloseable {
     this.pool = pool;
   }
 
+  /** The buffers a gate of {@code channels} channels requires from the global pool. */
+  public static int requiredBuffers(int channels) {
+    return InputChannel.EXCLUSIVE_BUFFERS * channels;
+  }
+
   /**
    * A gate reading subpartition {@code subpartition} of every producer in {@code producers}.
    *
@@ -51,7 +56,7 @@ public final class InputGate implements AutoCloseable {
     if (c == 0) {
       throw new IllegalArgumentException("an input gate needs at least one producer");
     }
-    BufferPool pool = global.bufferPool(InputChannel.EXCLUSIVE_BUFFERS * c,
+    BufferPool pool = global.bufferPool(requiredBuffers(c),
         InputChannel.EXCLUSIVE_BUFFERS * c + FLOATING_BUFFERS).maxOverdraftBuffers(0).create();
     InputGate gate = new InputGate(pool);
     try {

@@ -15,7 +15,11 @@ public final class InsufficientNetworkBuffersException extends IllegalStateExcep
   private final int total;
   private final int segmentSize;
 
-  InsufficientNetworkBuffersException(int required, int available, int total, int segmentSize) {
+  /**
+   * A shortage: {@code required} buffers asked for, {@code available} of {@code total} free, each of
+   * {@code segmentSize} bytes.
+   */
+  public InsufficientNetworkBuffersException(int required, int available, int total, int segmentSize) {
     super(message(required, available, total, segmentSize));
     this.required = required;
     this.available = available;

@@ -47,12 +47,17 @@ public final class ResultPartition implements AutoCloseable {
     }
   }
 
+  /** The buffers a partition of {@code n} subpartitions requires from the global pool. */
+  public static int requiredBuffers(int n) {
+    return n + 1;
+  }
+
   /** A partition with {@code n} subpartitions and a pool from {@code global}. */
   public static ResultPartition create(NetworkBufferPool global, int n) {
     if (n < 1) {
       throw new IllegalArgumentException("subpartitions=" + n + " must be at least 1");
     }
-    return new ResultPartition(global.bufferPool(n + 1, 2 * n + 8).subpartitions(n).create(), n);
+    return new ResultPartition(global.bufferPool(requiredBuffers(n), 2 * n + 8).subpartitions(n).create(), n);
   }
 
   /** Called by an {@link InputGate}: the sender of {@code subpartition} to {@code channel}. */

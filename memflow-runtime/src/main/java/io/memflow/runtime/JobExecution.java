@@ -2,6 +2,7 @@ package io.memflow.runtime;
 
 import io.memflow.managed.MemoryManager;
 import io.memflow.network.InputGate;
+import io.memflow.network.InsufficientNetworkBuffersException;
 import io.memflow.network.NetworkBufferPool;
 import io.memflow.network.ResultPartition;
 import java.lang.management.GarbageCollectorMXBean;
@@ -164,6 +165,7 @@ final class JobExecution {
   /** Creates the partitions of every producer, then the gates of every consumer. */
   private void connect() {
     NetworkBufferPool network = taskManager.networkBufferPool();
+    checkNetworkBuffers(network);
     for (Stage consumer : job.stages()) {
       List<Input> inputs = consumer.inputs();
       for (Input input : inputs) {
@@ -180,6 +182,21 @@ final class JobExecution {
           task.addGate(gate);
         }
       }
+    }
+  }
+
+  /** Fails before anything is created if the job's exchanges need more buffers than there are. */
+  private void checkNetworkBuffers(NetworkBufferPool network) {
+    int required = 0;
+    for (Stage consumer : job.stages()) {
+      for (Input input : consumer.inputs()) {
+        required += input.stage().parallelism() * ResultPartition.requiredBuffers(consumer.parallelism());
+        required += consumer.parallelism() * InputGate.requiredBuffers(input.stage().parallelism());
+      }
+    }
+    if (required > network.numberOfFreeSegments()) {
+      throw new InsufficientNetworkBuffersException(required, network.numberOfFreeSegments(),
+          network.totalNumberOfSegments(), network.segmentSize());
     }
   }
 
