@@ -111,6 +111,32 @@ public final class RowWriter {
   }
 
   /**
+   * Sets field {@code i} to field {@code j} of {@code from} (null if that is null), copying a string
+   * or bytes value as its bytes, without decoding it.
+   *
+   * @throws IllegalArgumentException if the two fields' types differ, or the value is null and
+   *     field {@code i} is not nullable
+   */
+  public RowWriter copyField(int i, BinaryRow from, int j) {
+    FieldType type = from.schema().type(j);
+    if (from.isNullAt(j)) {
+      return setNull(i);
+    }
+    return switch (type) {
+      case INT -> setInt(i, from.getInt(j));
+      case LONG -> setLong(i, from.getLong(j));
+      case DOUBLE -> setDouble(i, from.getDouble(j));
+      case STRING, BYTES -> {
+        int slot = slot(i, type);
+        int length = from.fieldLength(j);
+        ensureCapacity(length);
+        from.segment().get(from.fieldOffset(j), buffer, end, length);
+        yield putVariable(slot, length);
+      }
+    };
+  }
+
+  /**
    * Sets field {@code i} to null.
    *
    * @throws IllegalArgumentException if the field is not nullable

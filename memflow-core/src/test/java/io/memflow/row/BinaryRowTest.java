@@ -216,4 +216,23 @@ class BinaryRowTest {
     }
     return copy;
   }
+
+  @Example
+  void copyFieldCopiesEveryTypeAndNullsWithoutDecoding() {
+    RowSchema schema = RowSchema.builder().nullableField("i", FieldType.INT).nullableField("l", FieldType.LONG)
+        .nullableField("d", FieldType.DOUBLE).nullableField("s", FieldType.STRING)
+        .nullableField("b", FieldType.BYTES).build();
+    BinaryRow from = RowWriter.row(schema, 7, -3L, -0.0, "grüße, \"x\"", new byte[] {1, 2, 3});
+    BinaryRow nulls = RowWriter.row(schema, null, null, null, null, null);
+    RowWriter writer = new RowWriter(schema);
+    for (BinaryRow source : List.of(from, nulls)) {
+      writer.reset();
+      for (int f = 0; f < schema.fieldCount(); f++) {
+        writer.copyField(f, source, f);
+      }
+      assertThat(writer.toRow().toValues()).containsExactly(source.toValues());
+    }
+    RowSchema other = RowSchema.builder().field("s", FieldType.LONG).build();
+    assertThatThrownBy(() -> new RowWriter(other).copyField(0, from, 3)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

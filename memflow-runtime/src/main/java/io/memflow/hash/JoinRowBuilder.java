@@ -67,16 +67,10 @@ final class JoinRowBuilder {
 
   private void copy(BinaryRow from, RowSchema schema, int at) {
     for (int i = 0; i < schema.fieldCount(); i++) {
-      if (from == null || from.isNullAt(i)) {
+      if (from == null) {
         writer.setNull(at + i);
-        continue;
-      }
-      switch (schema.type(i)) {
-        case INT -> writer.setInt(at + i, from.getInt(i));
-        case LONG -> writer.setLong(at + i, from.getLong(i));
-        case DOUBLE -> writer.setDouble(at + i, from.getDouble(i));
-        case STRING -> writer.setString(at + i, from.getString(i));
-        case BYTES -> writer.setBytes(at + i, from.getBytes(i));
+      } else {
+        writer.copyField(at + i, from, i);
       }
     }
   }
