@@ -397,7 +397,7 @@ final class AggLayout {
     writer.reset();
     int keys = partialKey.size();
     for (int k = 0; k < keys; k++) {
-      setValue(writer, k, group, k);
+      writer.copyField(k, group, k);
     }
     for (int f = 0; f < functions.size(); f++) {
       int at = functionSlot[f];
@@ -410,22 +410,8 @@ final class AggLayout {
           writer.setDouble(keys + f, sum / count);
         }
       } else {
-        setValue(writer, keys + f, group, at);
+        writer.copyField(keys + f, group, at);
       }
-    }
-  }
-
-  private static void setValue(RowWriter writer, int to, BinaryRow row, int from) {
-    if (row.isNullAt(from)) {
-      writer.setNull(to);
-      return;
-    }
-    switch (row.schema().type(from)) {
-      case INT -> writer.setInt(to, row.getInt(from));
-      case LONG -> writer.setLong(to, row.getLong(from));
-      case DOUBLE -> writer.setDouble(to, row.getDouble(from));
-      case STRING -> writer.setString(to, row.getString(from));
-      case BYTES -> writer.setBytes(to, row.getBytes(from));
     }
   }
 
