@@ -1,5 +1,7 @@
 package io.memflow.sort;
 
+import io.memflow.memory.MemorySegment;
+import io.memflow.memory.MemorySegments;
 import io.memflow.serialization.RecordIterator;
 import io.memflow.serialization.SortComparator;
 import java.io.IOException;
@@ -22,8 +24,16 @@ import java.util.List;
  *   heap[0] = index of the source with the smallest head
  *   heap[i] &lt;= heap[2i + 1], heap[2i + 2]     (by comparator, then source index)
  * </pre>
+ *
+ * <p>If the comparator has a normalized key, each head's first {@link #MAX_KEY_BYTES} key bytes
+ * are written once, when the head arrives, into a small heap segment (one slot per source), and
+ * comparisons look at those bytes first: one byte comparison instead of field-by-field access to
+ * two records, with the full comparison only on a tie the key does not decide.
  */
 final class MergeIterator<T> implements RecordIterator<T> {
+
+  /** The most normalized key bytes kept per head. */
+  static final int MAX_KEY_BYTES = 16;
 
   private final List<RecordIterator<T>> sources;
   private final SortComparator<T> comparator;
@@ -37,10 +47,16 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private int size;
   private boolean started;
   private boolean closed;
+  private final int keyBytes;
+  private final boolean keyDecides;
+  private final MemorySegment keys;
 
   MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator) {
     this.sources = new ArrayList<>(sources);
     this.comparator = comparator;
+    this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
+    this.keyDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
+    this.keys = keyBytes == 0 ? null : MemorySegments.allocateHeap(Math.max(1, sources.size() * keyBytes));
     this.heads = new ArrayList<>(sources.size());
     this.spares = new ArrayList<>(java.util.Collections.nCopies(sources.size(), null));
     this.heap = new int[sources.size()];
@@ -51,6 +67,7 @@ final class MergeIterator<T> implements RecordIterator<T> {
     for (int i = 0; i < sources.size(); i++) {
       T head = sources.get(i).next();
       heads.add(head);
+      putKey(i, head);
       if (head != null) {
         heap[size++] = i;
       }
@@ -100,14 +117,24 @@ final class MergeIterator<T> implements RecordIterator<T> {
       spares.set(source, refill == old ? null : old);
     }
     heads.set(source, refill);
+    putKey(source, refill);
     if (refill == null) {
       heap[0] = heap[--size];
     }
     siftDown(0);
   }
 
+  private void putKey(int source, T head) {
+    if (keyBytes > 0 && head != null) {
+      comparator.putNormalizedKey(head, keys, source * keyBytes, keyBytes);
+    }
+  }
+
   private boolean less(int a, int b) {
-    int c = comparator.compare(heads.get(a), heads.get(b));
+    int c = keyBytes > 0 ? keys.compare(keys, a * keyBytes, b * keyBytes, keyBytes) : 0;
+    if (c == 0 && !keyDecides) {
+      c = comparator.compare(heads.get(a), heads.get(b));
+    }
     return c < 0 || (c == 0 && a < b);
   }
 
