@@ -63,7 +63,15 @@ final class RadixSort {
 
     void sort(IndexedSortable s, int lo, int hi, int k, int threshold) {
       int[] start = starts[k];
-      count(s, lo, hi, k, start);
+      int single = count(s, lo, hi, k, start);
+      if (single >= 0) { // every entry has the same byte k: nothing to move, go one byte deeper
+        if (k + 1 == s.prefixLength()) {
+          IndexSort.sortTies(s, lo, hi - 1);
+        } else {
+          sort(s, lo, hi, k + 1, threshold);
+        }
+        return;
+      }
       permute(s, k, start);
       for (int b = 0; b < RADIX; b++) {
         int from = start[b];
@@ -81,16 +89,24 @@ final class RadixSort {
       }
     }
 
-    /** Fills {@code start[0..256]} with the bucket bounds of byte {@code k} over {@code [lo, hi)}. */
-    private static void count(IndexedSortable s, int lo, int hi, int k, int[] start) {
+    /**
+     * Fills {@code start[0..256]} with the bucket bounds of byte {@code k} over {@code [lo, hi)};
+     * returns the byte if every entry has the same one, else -1.
+     */
+    private static int count(IndexedSortable s, int lo, int hi, int k, int[] start) {
       java.util.Arrays.fill(start, 0);
       for (int i = lo; i < hi; i++) {
         start[s.prefixByte(i, k) + 1]++;
       }
+      int single = -1;
       start[0] = lo;
       for (int b = 1; b <= RADIX; b++) {
+        if (start[b] == hi - lo) {
+          single = b - 1;
+        }
         start[b] += start[b - 1];
       }
+      return single;
     }
 
     /** Moves every entry into its bucket: each swap puts one entry where it belongs. */
