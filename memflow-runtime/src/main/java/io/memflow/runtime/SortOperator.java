@@ -12,6 +12,8 @@ final class SortOperator implements Operator {
 
   /** The fewest pages an external sorter takes: two sort buffers of three pages and two for I/O. */
   static final int MIN_PAGES = 8;
+  /** From this many pages on, three sort buffers: one filling, one sorting, one spilling. */
+  static final int OVERLAP_PAGES = 64;
 
   private final RowSchema schema;
   private final SortField[] keys;
@@ -24,9 +26,11 @@ final class SortOperator implements Operator {
 
   @Override
   public void open(TaskContext context) throws Exception {
+    long pages = context.managedMemoryBytes() / context.memoryManager().pageSize();
     sorter = ExternalSorter.builder(context.memoryManager(), context.owner(), SortComparators.rows(schema, keys))
         .memoryBytes(context.managedMemoryBytes())
         .spillManager(context.spillManager())
+        .sortBuffers(pages >= OVERLAP_PAGES ? 3 : 2)
         .build();
   }
 

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The buffer circulation of an {@link ExternalSorter} and its background sort/spill thread.
+ * The buffer circulation of an {@link ExternalSorter} and its background sort/spill thread (with
+ * three buffers or more, a second thread that only sorts, so sorting and spilling overlap).
  *
  * <p><b>Idea.</b> A fixed set of sort buffers circulates between the caller's thread, which fills
  * one at a time, and one background thread, which sorts each full buffer and, once spilling has
@@ -62,6 +63,8 @@ final class SortPipeline<T> {
   private final Combiner<T> combiner;
   private final int maxFanIn;
   private final Thread thread;
+  /** A second background thread that only sorts full buffers; null with fewer than 3 buffers. */
+  private final Thread sorter;
 
   private volatile long queuedBytes;
   private volatile boolean spilling;
@@ -84,10 +87,15 @@ final class SortPipeline<T> {
     this.combiner = combiner;
     this.maxFanIn = maxFanIn;
     this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
+    this.sorter = buffers.size() >= 3 ? Thread.ofPlatform().name(name + "-sort").daemon().unstarted(this::sortOnly)
+        : null;
   }
 
   void start() {
     thread.start();
+    if (sorter != null) {
+      sorter.start();
+    }
   }
 
   // ---------------------------------------------------------------- the caller's side
@@ -253,13 +261,15 @@ final class SortPipeline<T> {
       closed = true;
       lock.notifyAll();
     }
-    if (thread.isAlive() && Thread.currentThread() != thread) {
-      thread.interrupt();
-      joinUninterruptibly();
+    for (Thread t : sorter == null ? List.of(thread) : List.of(thread, sorter)) {
+      if (t.isAlive() && Thread.currentThread() != t) {
+        t.interrupt();
+        joinUninterruptibly(t);
+      }
     }
   }
 
-  private void joinUninterruptibly() {
+  private static void joinUninterruptibly(Thread thread) {
     boolean interrupted = false;
     while (thread.isAlive()) {
       try {
@@ -308,7 +318,10 @@ final class SortPipeline<T> {
     }
   }
 
-  /** The next task, waiting for one; null once closed. */
+  /**
+   * The next task, waiting for one; null once closed. FINISH waits for the sort thread's buffer
+   * in flight, which may still need spilling.
+   */
   private Task<T> nextTask() throws InterruptedException {
     synchronized (lock) {
       while (!closed) {
@@ -320,8 +333,40 @@ final class SortPipeline<T> {
           inFlight++;
           return new Task<>(Kind.SPILL, sorted.poll());
         }
-        if (inputEnded) {
+        if (inputEnded && inFlight == 0) {
           return new Task<>(Kind.FINISH, null);
+        }
+        lock.wait();
+      }
+      return null;
+    }
+  }
+
+  /**
+   * The sort thread: sorts full buffers while the main background thread spills others, so
+   * sorting one buffer and writing another overlap. Ends with the input or on close.
+   */
+  private void sortOnly() {
+    try {
+      for (NormalizedKeySorter<T> buffer = nextFull(); buffer != null; buffer = nextFull()) {
+        sortBuffer(buffer);
+      }
+    } catch (Throwable e) {
+      if (!closed) {
+        fail(e);
+      }
+    }
+  }
+
+  private NormalizedKeySorter<T> nextFull() throws InterruptedException {
+    synchronized (lock) {
+      while (!closed && failure == null) {
+        if (!full.isEmpty()) {
+          inFlight++;
+          return full.poll();
+        }
+        if (inputEnded) {
+          return null;
         }
         lock.wait();
       }
