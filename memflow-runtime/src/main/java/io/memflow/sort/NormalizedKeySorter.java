@@ -66,6 +66,8 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   private final int keyBytes;
   private final int entryBytes;
   private final int entriesPerPage;
+  /** ceil(2^64 / entriesPerPage): {@code i / entriesPerPage} is the high half of {@code i * this}. */
+  private final long reciprocal;
   private final boolean prefixDecides;
 
   private final List<MemorySegment> indexPages = new ArrayList<>();
@@ -85,6 +87,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
     this.entryBytes = KEY_OFFSET + keyBytes;
     this.entriesPerPage = pageSize / entryBytes;
+    this.reciprocal = reciprocal(entriesPerPage);
     this.prefixDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
     this.records = new RecordOutput();
   }
@@ -114,8 +117,8 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
       throw e;
     }
     recordBytes = records.position();
-    MemorySegment page = indexPages.get(count / entriesPerPage);
-    int offset = (count % entriesPerPage) * entryBytes;
+    MemorySegment page = indexPages.get(pageOf(count));
+    int offset = entryOffset(count);
     page.putLongBigEndian(offset + POINTER_OFFSET, start);
     if (keyBytes > 0) {
       comparator.putNormalizedKey(record, page, offset + KEY_OFFSET, keyBytes);
@@ -174,12 +177,39 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     }
   }
 
+  /**
+   * The index page of entry {@code i}: {@code i / entriesPerPage} by a multiplication (exact for
+   * every int {@code i >= 0}, as the reciprocal's error stays below {@code 2^-33} per unit and a
+   * quotient's fraction below {@code 1 - 1/entriesPerPage}), not a division, on the sort's hot path.
+   */
+  private int pageOf(int i) {
+    return quotient(i, reciprocal);
+  }
+
+  /** ceil(2^64 / d) for {@code 3 <= d}, as a positive long. */
+  static long reciprocal(int d) {
+    if (d < 3) {
+      throw new IllegalArgumentException("divisor=" + d + " must be at least 3");
+    }
+    return Long.divideUnsigned(-1L, d) + 1;
+  }
+
+  /** {@code i / d} for {@code i >= 0}, given {@code reciprocal(d)}. */
+  static int quotient(int i, long reciprocal) {
+    return (int) Math.multiplyHigh(i, reciprocal);
+  }
+
+  /** The byte offset of entry {@code i} in its index page. */
+  private int entryOffset(int i) {
+    return (i - pageOf(i) * entriesPerPage) * entryBytes;
+  }
+
   @Override
   public int comparePrefix(int i, int j) {
-    MemorySegment a = indexPages.get(i / entriesPerPage);
-    MemorySegment b = indexPages.get(j / entriesPerPage);
-    int ai = (i % entriesPerPage) * entryBytes + KEY_OFFSET;
-    int bj = (j % entriesPerPage) * entryBytes + KEY_OFFSET;
+    MemorySegment a = indexPages.get(pageOf(i));
+    MemorySegment b = indexPages.get(pageOf(j));
+    int ai = entryOffset(i) + KEY_OFFSET;
+    int bj = entryOffset(j) + KEY_OFFSET;
     return a.compare(b, ai, bj, keyBytes);
   }
 
@@ -202,9 +232,9 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
 
   @Override
   public void swap(int i, int j) {
-    MemorySegment a = indexPages.get(i / entriesPerPage);
-    MemorySegment b = indexPages.get(j / entriesPerPage);
-    a.swapBytes(b, (i % entriesPerPage) * entryBytes, (j % entriesPerPage) * entryBytes, entryBytes);
+    MemorySegment a = indexPages.get(pageOf(i));
+    MemorySegment b = indexPages.get(pageOf(j));
+    a.swapBytes(b, entryOffset(i), entryOffset(j), entryBytes);
   }
 
   @Override
@@ -219,8 +249,8 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
 
   @Override
   public int prefixByte(int i, int k) {
-    MemorySegment page = indexPages.get(i / entriesPerPage);
-    return Byte.toUnsignedInt(page.get((i % entriesPerPage) * entryBytes + KEY_OFFSET + k));
+    MemorySegment page = indexPages.get(pageOf(i));
+    return Byte.toUnsignedInt(page.get(entryOffset(i) + KEY_OFFSET + k));
   }
 
   @Override
@@ -229,8 +259,8 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   }
 
   private long pointer(int i) {
-    MemorySegment page = indexPages.get(i / entriesPerPage);
-    return page.getLongBigEndian((i % entriesPerPage) * entryBytes + POINTER_OFFSET);
+    MemorySegment page = indexPages.get(pageOf(i));
+    return page.getLongBigEndian(entryOffset(i) + POINTER_OFFSET);
   }
 
   // ---------------------------------------------------------------- reading
