@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -107,7 +108,7 @@ final class CsvInputs {
         throw new UserInputException("bad --by part '" + part + "'; write COL or COL:desc, comma-separated.");
       }
       int field = column(schema, file, bits[0], "--by");
-      String dir = bits.length == 2 ? bits[1].strip().toLowerCase(java.util.Locale.ROOT) : "asc";
+      String dir = bits.length == 2 ? bits[1].strip().toLowerCase(Locale.ROOT) : "asc";
       keys.add(switch (dir) {
         case "asc" -> SortField.ascending(field);
         case "desc" -> SortField.descending(field);

@@ -1,5 +1,6 @@
 package io.memflow.cli;
 
+import io.memflow.csv.CsvSchemas;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
 import io.memflow.row.RowSchema;
@@ -91,7 +92,7 @@ final class Datasets {
     }
     Map<String, FieldType> declared;
     try {
-      declared = io.memflow.csv.CsvSchemas.parseDeclaration(spec);
+      declared = CsvSchemas.parseDeclaration(spec);
     } catch (IllegalArgumentException e) {
       throw new UserInputException("bad --schema: " + e.getMessage() + " Or use --schema orders or customers.", e);
     }

@@ -34,6 +34,14 @@ final class PlanInput {
 
   /** Loads the file (if any) and applies the {@code -D} overrides. */
   Configuration configuration() {
+    return load(conf, overrides);
+  }
+
+  /**
+   * The Flink configuration of {@code conf} (a conf directory or file; none if null) with {@code
+   * overrides} applied: what {@code plan} and {@code run} read.
+   */
+  static Configuration load(Path conf, Map<String, String> overrides) {
     Configuration base = Configuration.empty();
     if (conf != null) {
       try {

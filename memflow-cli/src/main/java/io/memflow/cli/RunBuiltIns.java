@@ -53,24 +53,37 @@ final class RunBuiltIns {
     }
   }
 
-  /** {@code memflow run sort}. */
-  @Command(name = "sort", mixinStandardHelpOptions = true, description = "Sort a file by columns.")
-  static final class Sort extends BuiltIn {
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The CSV/TSV file to sort.")
+  /** A built-in reading one file: {@code --input} and {@code --types}. */
+  abstract static class OneInput extends BuiltIn {
+    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The CSV/TSV file (with a header row).")
     Path input;
-
-    @Option(names = "--by", required = true, paramLabel = "COL[:desc],...", description = "Sort keys, e.g. amount:desc,id.")
-    String by;
 
     @Option(names = "--types", paramLabel = "COL:TYPE,...", description = "Declared column types (int, long, double, string).")
     String types;
 
+    /** The input's schema: declared types, the others inferred. */
+    RowSchema schema() {
+      return CsvInputs.schema(input, types);
+    }
+
+    /** The stage reading the input (one subtask). */
+    Stage read(Job.Builder job, RowSchema schema) {
+      return job.source("read", 1, schema, CsvInputs.source(input, schema));
+    }
+  }
+
+  /** {@code memflow run sort}. */
+  @Command(name = "sort", mixinStandardHelpOptions = true, description = "Sort a file by columns.")
+  static final class Sort extends OneInput {
+    @Option(names = "--by", required = true, paramLabel = "COL[:desc],...", description = "Sort keys, e.g. amount:desc,id.")
+    String by;
+
     @Override
     Job job() {
-      RowSchema schema = CsvInputs.schema(input, types);
+      RowSchema schema = schema();
       SortField[] keys = CsvInputs.sortKeys(schema, input, by);
       Job.Builder job = Job.builder("sort");
-      Stage read = job.source("read", 1, schema, CsvInputs.source(input, schema));
+      Stage read = read(job, schema);
       Stage sorted = job.sort("sort", Input.forward(read), keys);
       job.sink("write", 1, Input.forward(sorted), () -> new CsvSink(output, schema));
       return job.build();
@@ -80,10 +93,7 @@ final class RunBuiltIns {
   /** {@code memflow run aggregate}. */
   @Command(name = "aggregate", mixinStandardHelpOptions = true,
       description = "Group a file by columns and aggregate; output sorted by the group columns.")
-  static final class Aggregate extends BuiltIn {
-    @Option(names = "--input", required = true, paramLabel = "FILE", description = "The CSV/TSV file.")
-    Path input;
-
+  static final class Aggregate extends OneInput {
     @Option(names = "--group-by", required = true, paramLabel = "COL,...", description = "The group columns.")
     String groupBy;
 
@@ -91,16 +101,13 @@ final class RunBuiltIns {
         description = "count, count:COL, sum:COL, min:COL, max:COL, avg:COL (comma-separated).")
     String agg;
 
-    @Option(names = "--types", paramLabel = "COL:TYPE,...", description = "Declared column types (int, long, double, string).")
-    String types;
-
     @Override
     Job job() {
-      RowSchema schema = CsvInputs.schema(input, types);
+      RowSchema schema = schema();
       int[] groups = CsvInputs.columns(schema, input, groupBy, "--group-by");
       AggregateFunction[] functions = functions(schema);
       Job.Builder job = Job.builder("aggregate");
-      Stage read = job.source("read", 1, schema, CsvInputs.source(input, schema));
+      Stage read = read(job, schema);
       Stage totals;
       try {
         totals = job.aggregate("aggregate", parallelism(), Input.hash(read, groups), groups, functions);

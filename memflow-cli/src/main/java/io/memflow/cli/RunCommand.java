@@ -4,6 +4,7 @@ import io.memflow.hash.AggregateFunction;
 import io.memflow.hash.JoinType;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.SortField;
+import io.memflow.runtime.Collector;
 import io.memflow.runtime.Input;
 import io.memflow.runtime.Job;
 import io.memflow.runtime.Operator;
@@ -103,7 +104,7 @@ final class RunCommand implements Runnable {
 
     private final class Summary implements Operator {
       @Override
-      public void process(int input, BinaryRow row, io.memflow.runtime.Collector out) {
+      public void process(int input, BinaryRow row, Collector out) {
         if (groups.getAndIncrement() < TOP) {
           top.add(row.copy());
         }

@@ -1,8 +1,6 @@
 package io.memflow.cli;
 
-import io.memflow.config.ConfigFiles;
 import io.memflow.config.Configuration;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -65,15 +63,7 @@ final class RunOptions {
     if (slots != null && slots < 1) {
       throw new UserInputException("--slots " + slots + " must be at least 1.");
     }
-    Configuration config = Configuration.empty();
-    if (conf != null) {
-      try {
-        config = ConfigFiles.load(conf);
-      } catch (IllegalArgumentException | UncheckedIOException e) {
-        throw new UserInputException("cannot read the Flink configuration: " + e.getMessage(), e);
-      }
-    }
-    config = config.withAll(overrides);
+    Configuration config = PlanInput.load(conf, overrides);
     if (processSize != null) {
       config = config.with(PROCESS_SIZE, processSize);
     }
@@ -106,10 +96,5 @@ final class RunOptions {
       throw new UserInputException("unknown report format '" + report.get(0) + "'; use --report json FILE.");
     }
     return Path.of(report.get(1));
-  }
-
-  /** Copies of the -D map for callers. */
-  Map<String, String> overrides() {
-    return Map.copyOf(overrides);
   }
 }

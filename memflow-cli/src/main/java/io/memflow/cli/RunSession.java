@@ -112,14 +112,7 @@ final class RunSession {
     String what = cause instanceof IOException ? "an I/O error" : cause.getClass().getSimpleName();
     String hint = cause instanceof IOException && String.valueOf(cause.getMessage()).contains("space")
         ? " Free disk space or point --tmp-dir at a larger disk." : "";
-    return new CommandFailedException("job '" + job(e) + "' failed in " + e.stage() + " with " + what + ": "
+    return new CommandFailedException("job '" + e.job() + "' failed in " + e.stage() + " with " + what + ": "
         + cause.getMessage() + "." + hint + " Every page, buffer and spill file was released and no output file was written.", e);
-  }
-
-  private static String job(JobFailedException e) {
-    String m = e.getMessage();
-    int start = m.indexOf('\'');
-    int end = m.indexOf('\'', start + 1);
-    return start >= 0 && end > start ? m.substring(start + 1, end) : "?";
   }
 }

@@ -89,10 +89,7 @@ public final class ResultPartition implements AutoCloseable {
       throws InterruptedException {
     checkWritable();
     Objects.checkFromIndexSize(offset, length, record.length);
-    for (int i = 0; i < Integer.BYTES; i++) {
-      lengthBytes[i] = (byte) (length >>> (24 - 8 * i));
-    }
-    write(subpartition, lengthBytes, 0, Integer.BYTES, true);
+    writeLength(subpartition, length);
     write(subpartition, record, offset, length, false);
   }
 
@@ -106,10 +103,7 @@ public final class ResultPartition implements AutoCloseable {
   public void emitRecord(int subpartition, MemorySegment record, int offset, int length)
       throws InterruptedException {
     checkWritable();
-    for (int i = 0; i < Integer.BYTES; i++) {
-      lengthBytes[i] = (byte) (length >>> (24 - 8 * i));
-    }
-    write(subpartition, lengthBytes, 0, Integer.BYTES, true);
+    writeLength(subpartition, length);
     int written = 0;
     while (written < length) {
       BufferBuilder builder = builders[subpartition];
@@ -122,6 +116,14 @@ public final class ResultPartition implements AutoCloseable {
         finishBuilder(subpartition);
       }
     }
+  }
+
+  /** Starts a record: its 4-byte big-endian length (waiting for buffers if none is available). */
+  private void writeLength(int subpartition, int length) throws InterruptedException {
+    for (int i = 0; i < Integer.BYTES; i++) {
+      lengthBytes[i] = (byte) (length >>> (24 - 8 * i));
+    }
+    write(subpartition, lengthBytes, 0, Integer.BYTES, true);
   }
 
   private void write(int subpartition, byte[] bytes, int from, int length, boolean recordStart)

@@ -3,7 +3,6 @@ package io.memflow.runtime;
 import io.memflow.hash.AggregateFunction;
 import io.memflow.hash.HashAggregator;
 import io.memflow.row.BinaryRow;
-import io.memflow.row.RowIterator;
 import io.memflow.row.RowSchema;
 
 /** Groups its subtask's rows with a {@link HashAggregator} in its managed memory share. */
@@ -41,12 +40,7 @@ final class AggregateOperator implements Operator {
 
   @Override
   public void endInput(int input, Collector out) throws Exception {
-    try (RowIterator groups = aggregator.result()) {
-      BinaryRow row;
-      while ((row = groups.next()) != null) {
-        out.collect(row);
-      }
-    }
+    out.collectAll(aggregator.result());
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.memflow.runtime;
 
 import io.memflow.row.BinaryRow;
+import io.memflow.row.RowIterator;
 import java.io.IOException;
 
 /**
@@ -20,4 +21,14 @@ public interface Collector {
    * @throws InterruptedException if the task is cancelled while waiting for buffers
    */
   void collect(BinaryRow row) throws IOException, InterruptedException;
+
+  /** Emits every row of {@code rows}, then closes it (also on failure). */
+  default void collectAll(RowIterator rows) throws IOException, InterruptedException {
+    try (rows) {
+      BinaryRow row;
+      while ((row = rows.next()) != null) {
+        collect(row);
+      }
+    }
+  }
 }

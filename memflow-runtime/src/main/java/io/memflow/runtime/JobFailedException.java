@@ -9,11 +9,18 @@ public final class JobFailedException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  private final String job;
   private final String stage;
 
   JobFailedException(String job, String stage, Throwable cause) {
     super("job '" + job + "' failed in " + stage + ": " + cause, cause);
+    this.job = job;
     this.stage = stage;
+  }
+
+  /** The job's name. */
+  public String job() {
+    return job;
   }
 
   /** The subtask that failed first, as {@code stage#index}. */

@@ -3,7 +3,6 @@ package io.memflow.runtime;
 import io.memflow.hash.HashJoin;
 import io.memflow.hash.JoinType;
 import io.memflow.row.BinaryRow;
-import io.memflow.row.RowIterator;
 import io.memflow.row.RowSchema;
 
 /**
@@ -50,7 +49,7 @@ final class JoinOperator implements Operator {
     if (input == BUILD) {
       join.addBuild(row);
     } else {
-      emit(join.probe(row), out);
+      out.collectAll(join.probe(row));
     }
   }
 
@@ -59,16 +58,7 @@ final class JoinOperator implements Operator {
     if (input == BUILD) {
       join.endBuild();
     } else {
-      emit(join.endProbe(), out);
-    }
-  }
-
-  private static void emit(RowIterator rows, Collector out) throws Exception {
-    try (rows) {
-      BinaryRow row;
-      while ((row = rows.next()) != null) {
-        out.collect(row);
-      }
+      out.collectAll(join.endProbe());
     }
   }
 

@@ -23,7 +23,6 @@ final class RowReader implements AutoCloseable {
   private final BinaryRow row;
   private Buffer current;
   private ChannelState currentChannel;
-  private long bytesRead;
 
   RowReader(InputGate gate, RowSchema schema) {
     this.gate = gate;
@@ -43,7 +42,6 @@ final class RowReader implements AutoCloseable {
         }
         if (currentChannel.feed(current)) {
           row.pointTo(currentChannel.segment, 0, currentChannel.completed);
-          bytesRead += currentChannel.completed + Integer.BYTES;
           return row;
         }
         current.release();
@@ -74,13 +72,7 @@ final class RowReader implements AutoCloseable {
     }
     row.pointTo(buffer.segment(), at + Integer.BYTES, length);
     buffer.setReaderIndex(buffer.readerIndex() + Integer.BYTES + length);
-    bytesRead += Integer.BYTES + length;
     return true;
-  }
-
-  /** The record bytes read so far, length prefixes included. */
-  long bytesRead() {
-    return bytesRead;
   }
 
   @Override

@@ -87,11 +87,8 @@ final class Task implements Runnable {
     for (int i = 0; i < gates.size(); i++) {
       try (RowReader reader = new RowReader(gates.get(i), stage.inputs().get(i).stage().outputSchema())) {
         BinaryRow row;
-        long lastBytes = 0;
         while ((row = reader.next()) != null) {
-          long bytes = reader.bytesRead();
-          metrics.recordIn(bytes - lastBytes);
-          lastBytes = bytes;
+          metrics.recordIn(row.sizeInBytes() + Integer.BYTES);
           operator.process(i, row, out);
         }
       }

@@ -74,16 +74,12 @@ public final class TaskContext {
     return owner;
   }
 
-  /** An owner with a readable name for metrics and leak reports; identity equality. */
-  record TaskOwner(String name) {
-    @Override
-    public boolean equals(Object o) {
-      return this == o;
-    }
+  /** An owner with a readable name for metrics and leak reports; equal only to itself. */
+  static final class TaskOwner {
+    private final String name;
 
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(this);
+    TaskOwner(String name) {
+      this.name = name;
     }
 
     @Override
