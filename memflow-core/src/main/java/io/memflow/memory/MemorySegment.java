@@ -147,14 +147,25 @@ public final class MemorySegment {
    * @throws IllegalStateException if the segment was already freed
    */
   public void free() {
+    long address = markFreed();
+    if (address != 0) {
+      NativeMemory.free(address, size);
+    }
+  }
+
+  /**
+   * Makes the segment unusable; returns its native address for the caller to give back (0 for a
+   * segment whose memory is not memflow's to free).
+   *
+   * @throws IllegalStateException if the segment was already freed
+   */
+  long markFreed() {
     if (freed) {
       throw new IllegalStateException("double free: " + describe() + " was already freed");
     }
     freed = true;
     memory = FREED;
-    if (nativeAddress != 0) {
-      NativeMemory.free(nativeAddress, size);
-    }
+    return nativeAddress;
   }
 
   // ---------------------------------------------------------------- single bytes and booleans

@@ -1,6 +1,8 @@
 package io.memflow.memory;
 
 import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,6 +25,9 @@ public final class MemorySegments {
 
   /** The largest page size, 1 GiB. */
   public static final int MAX_PAGE_SIZE = 1 << 30;
+
+  /** Per-thread room for the addresses of one batch of off-heap pages (no allocation per batch). */
+  private static final ThreadLocal<long[]> SCRATCH = ThreadLocal.withInitial(() -> new long[64]);
 
   private MemorySegments() {}
 
@@ -62,6 +67,85 @@ public final class MemorySegments {
   /** Allocates an off-heap segment of {@code size} bytes with no owner. */
   public static MemorySegment allocateOffHeap(int size) {
     return allocateOffHeap(size, null);
+  }
+
+  /**
+   * Allocates {@code count} segments of {@code size} bytes of the given type into {@code target}:
+   * as {@code count} calls of {@link #allocate(MemoryType, int, Object)}, but off-heap pages come
+   * from the C allocator and its cache in one batch.
+   *
+   * @throws OutOfMemoryError if there is not enough memory; the pages of earlier batches of 64
+   *     stay in {@code target}, nothing else stays allocated
+   * @throws RuntimeException whatever {@code target.add} throws; the page it refused and the rest
+   *     of its batch are freed
+   */
+  public static void allocate(MemoryType type, int size, Object owner, int count, Collection<MemorySegment> target) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count=" + count + " must not be negative");
+    }
+    if (type == MemoryType.HEAP) {
+      for (int i = 0; i < count; i++) {
+        target.add(allocateHeap(size, owner));
+      }
+      return;
+    }
+    if (size < 1) {
+      throw new IllegalArgumentException("off-heap size=" + size + " must be at least 1 byte");
+    }
+    long[] addresses = SCRATCH.get();
+    for (int done = 0; done < count; ) {
+      int n = Math.min(count - done, addresses.length);
+      NativeMemory.allocate(size, addresses, n);
+      for (int i = 0; i < n; i++) {
+        MemorySegment segment = MemorySegment.ofNative(addresses[i], size, owner);
+        try {
+          target.add(segment);
+        } catch (RuntimeException | Error e) {
+          segment.free();
+          System.arraycopy(addresses, i + 1, addresses, 0, n - i - 1);
+          NativeMemory.free(addresses, n - i - 1, size);
+          throw e;
+        }
+      }
+      done += n;
+    }
+  }
+
+  /**
+   * Frees every segment of {@code segments}, as {@link MemorySegment#free()} on each, giving
+   * off-heap pages of one size back to the allocator in one batch. Checks first: if any segment
+   * is already freed, nothing is freed. A segment listed twice fails at its second place, after
+   * the segments before it were freed.
+   *
+   * @throws IllegalStateException naming a segment that was already freed
+   */
+  public static void freeAll(List<MemorySegment> segments) {
+    int n = segments.size();
+    for (int i = 0; i < n; i++) {
+      if (segments.get(i).isFreed()) {
+        segments.get(i).free(); // throws, naming it
+      }
+    }
+    long[] addresses = SCRATCH.get();
+    int batch = 0;
+    int batchSize = 0;
+    try {
+      for (int i = 0; i < n; i++) {
+        MemorySegment segment = segments.get(i);
+        long address = segment.markFreed();
+        if (address == 0) {
+          continue;
+        }
+        if (batch == addresses.length || (batch > 0 && segment.size() != batchSize)) {
+          NativeMemory.free(addresses, batch, batchSize);
+          batch = 0;
+        }
+        batchSize = segment.size();
+        addresses[batch++] = address;
+      }
+    } finally {
+      NativeMemory.free(addresses, batch, batchSize);
+    }
   }
 
   /** Allocates a segment of {@code size} bytes of the given type. */

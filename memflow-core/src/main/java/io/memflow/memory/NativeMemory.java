@@ -93,6 +93,40 @@ final class NativeMemory {
     return address;
   }
 
+  /**
+   * Allocates {@code n} blocks of {@code bytes} bytes into {@code addresses[0, n)}, with one
+   * visit to the page cache and one update of the in-use counter.
+   *
+   * @throws OutOfMemoryError if the C allocator has no memory left; nothing stays allocated then
+   */
+  static void allocate(long bytes, long[] addresses, int n) {
+    NativePageCache cache = cacheFor(bytes);
+    int done = cache == null ? 0 : cache.poll(addresses, n);
+    try {
+      for (; done < n; done++) {
+        addresses[done] = malloc(bytes);
+      }
+    } catch (RuntimeException | Error e) {
+      BYTES_IN_USE.getAndAdd(bytes * done);
+      free(addresses, done, bytes);
+      throw e;
+    }
+    BYTES_IN_USE.getAndAdd(bytes * n);
+  }
+
+  /** Returns {@code n} blocks of {@code bytes} bytes from {@link #allocate}, in one batch. */
+  static void free(long[] addresses, int n, long bytes) {
+    if (n == 0) {
+      return;
+    }
+    BYTES_IN_USE.getAndAdd(-bytes * n);
+    NativePageCache cache = cacheFor(bytes);
+    int cached = cache == null ? 0 : cache.offer(addresses, n);
+    for (int i = cached; i < n; i++) {
+      callFree(addresses[i]);
+    }
+  }
+
   /** Returns memory from {@link #allocate}; {@code bytes} must be the size allocated. */
   static void free(long address, long bytes) {
     BYTES_IN_USE.getAndAdd(-bytes);

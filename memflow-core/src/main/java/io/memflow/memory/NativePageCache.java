@@ -31,6 +31,22 @@ final class NativePageCache {
     return count == 0 ? 0 : addresses[--count];
   }
 
+  /** Moves up to {@code n} cached addresses into {@code out[0..]}; returns how many. */
+  synchronized int poll(long[] out, int n) {
+    int taken = Math.min(n, count);
+    count -= taken;
+    System.arraycopy(addresses, count, out, 0, taken);
+    return taken;
+  }
+
+  /** Caches as many of {@code in[0, n)} as fit, from the front; returns how many. */
+  synchronized int offer(long[] in, int n) {
+    int taken = Math.min(n, addresses.length - count);
+    System.arraycopy(in, 0, addresses, count, taken);
+    count += taken;
+    return taken;
+  }
+
   /** Caches {@code address} unless full; returns whether it did. */
   synchronized boolean offer(long address) {
     if (count == addresses.length) {

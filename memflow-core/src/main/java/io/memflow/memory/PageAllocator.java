@@ -41,6 +41,14 @@ public final class PageAllocator {
     return MemorySegments.allocate(type, pageSize, owner);
   }
 
+  /**
+   * Allocates {@code count} pages for {@code owner} into {@code target}, off-heap pages in one
+   * batch ({@link MemorySegments#allocate(MemoryType, int, Object, int, java.util.Collection)}).
+   */
+  public void allocate(Object owner, int count, java.util.Collection<MemorySegment> target) {
+    MemorySegments.allocate(type, pageSize, owner, count, target);
+  }
+
   /** The size of every page, in bytes. */
   public int pageSize() {
     return pageSize;

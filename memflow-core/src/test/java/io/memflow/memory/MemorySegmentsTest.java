@@ -28,6 +28,54 @@ class MemorySegmentsTest {
   }
 
   @Test
+  void batchAllocationAndFreeAccountEveryByteAcrossBatchesAndSizes() {
+    long before = MemorySegments.offHeapBytesInUse();
+    List<MemorySegment> pages = new ArrayList<>();
+    MemorySegments.allocate(MemoryType.OFF_HEAP, 4096, "owner", 150, pages); // more than one batch of 64
+    MemorySegments.allocate(MemoryType.OFF_HEAP, 8192, "owner", 3, pages);
+    MemorySegments.allocate(MemoryType.HEAP, 4096, "owner", 2, pages);
+    assertThat(pages).hasSize(155);
+    assertThat(pages).allSatisfy(p -> assertThat(p.owner()).isEqualTo("owner"));
+    assertThat(pages.stream().distinct()).hasSize(155);
+    assertThat(MemorySegments.offHeapBytesInUse() - before).isEqualTo(150L * 4096 + 3L * 8192);
+    for (int i = 0; i < pages.size(); i++) {
+      pages.get(i).putInt(0, i); // every page is usable
+    }
+    for (int i = 0; i < pages.size(); i++) {
+      assertThat(pages.get(i).getInt(0)).isEqualTo(i); // and no two share memory
+    }
+    MemorySegments.freeAll(pages);
+    assertThat(pages).allSatisfy(p -> assertThat(p.isFreed()).isTrue());
+    assertThat(MemorySegments.offHeapBytesInUse()).isEqualTo(before);
+  }
+
+  @Test
+  void freeAllFreesNothingIfOneSegmentWasFreedBefore() {
+    long before = MemorySegments.offHeapBytesInUse();
+    List<MemorySegment> pages = new ArrayList<>();
+    MemorySegments.allocate(MemoryType.OFF_HEAP, 4096, null, 3, pages);
+    pages.get(1).free();
+    assertThatThrownBy(() -> MemorySegments.freeAll(pages))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already freed");
+    assertThat(pages.get(0).isFreed()).isFalse();
+    assertThat(pages.get(2).isFreed()).isFalse();
+    pages.get(0).free();
+    pages.get(2).free();
+    assertThat(MemorySegments.offHeapBytesInUse()).isEqualTo(before);
+  }
+
+  @Test
+  void freeAllOfASegmentListedTwiceFailsWithoutLeakingTheOthers() {
+    long before = MemorySegments.offHeapBytesInUse();
+    List<MemorySegment> pages = new ArrayList<>();
+    MemorySegments.allocate(MemoryType.OFF_HEAP, 4096, null, 2, pages);
+    pages.add(pages.get(0));
+    assertThatThrownBy(() -> MemorySegments.freeAll(pages)).isInstanceOf(IllegalStateException.class);
+    assertThat(MemorySegments.offHeapBytesInUse()).isEqualTo(before);
+  }
+
+  @Test
   void defaultPageSizeIs32KiB() {
     assertThat(MemorySegments.DEFAULT_PAGE_SIZE).isEqualTo(32 * 1024);
   }

@@ -1,9 +1,9 @@
 package io.memflow.managed;
 
 import io.memflow.memory.MemorySegment;
-import java.util.HashSet;
+import io.memflow.memory.MemorySegments;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What one owner holds in one manager: its pages (by identity; {@code MemorySegment} keeps
@@ -15,7 +15,9 @@ final class Account {
 
   final Object owner;
   private final int pageSize;
-  private final Set<MemorySegment> pages = new HashSet<>();
+  private final PageSet pages = new PageSet();
+  /** Pages about to be freed in one batch; empty between calls. */
+  private final List<MemorySegment> toFree = new ArrayList<>();
   private long reserved;
   private long peak;
   private boolean retired;
@@ -25,12 +27,14 @@ final class Account {
     this.pageSize = pageSize;
   }
 
-  /** Adds pages unless retired; returns whether they were added. */
-  synchronized boolean addPages(List<MemorySegment> newPages) {
+  /** Adds {@code newPages[from, to)} unless retired; returns whether they were added. */
+  synchronized boolean addPages(List<MemorySegment> newPages, int from, int to) {
     if (retired) {
       return false;
     }
-    pages.addAll(newPages);
+    for (int i = from; i < to; i++) {
+      pages.add(newPages.get(i));
+    }
     updatePeak();
     return true;
   }
@@ -57,14 +61,35 @@ final class Account {
     return true;
   }
 
+  /**
+   * Removes and frees, in one batch, the pages of {@code run[from, to)} that this account holds
+   * (each once). Returns the number freed.
+   */
+  synchronized int removeAndFree(List<MemorySegment> run, int from, int to) {
+    for (int i = from; i < to; i++) {
+      MemorySegment page = run.get(i);
+      if (pages.remove(page)) {
+        toFree.add(page);
+      }
+    }
+    return freeBatch();
+  }
+
   /** Frees every page; returns their number. Retires the account if it is then empty. */
   synchronized int freeAllPages() {
-    int count = pages.size();
-    for (MemorySegment page : pages) {
-      page.free();
-    }
+    pages.forEach(toFree::add);
     pages.clear();
     retireIfEmpty();
+    return freeBatch();
+  }
+
+  private int freeBatch() {
+    int count = toFree.size();
+    try {
+      MemorySegments.freeAll(toFree);
+    } finally {
+      toFree.clear();
+    }
     return count;
   }
 

@@ -24,10 +24,10 @@ final class Accounts {
     this.newAccount = owner -> new Account(owner, pageSize);
   }
 
-  /** Records freshly allocated pages (already paid from the budget) as {@code owner}'s. */
-  void addPages(Object owner, List<MemorySegment> pages) {
+  /** Records freshly allocated pages {@code pages[from, to)} (already paid from the budget) as {@code owner}'s. */
+  void addPages(Object owner, List<MemorySegment> pages, int from, int to) {
     Account account = accounts.computeIfAbsent(owner, newAccount);
-    while (!account.addPages(pages)) {
+    while (!account.addPages(pages, from, to)) {
       accounts.remove(owner, account);
       Thread.onSpinWait();
       account = accounts.computeIfAbsent(owner, newAccount);
@@ -58,6 +58,28 @@ final class Accounts {
     }
     throw new IllegalArgumentException(
         page + " of owner=" + owner + " was not allocated by this memory manager");
+  }
+
+  /**
+   * Releases and frees the pages of {@code pages}, one batch per run of pages with the same
+   * owner. Pages released before are skipped, and so are pages not held here (they stay alive:
+   * the caller finds them so).
+   *
+   * @return the number of pages freed
+   */
+  int releasePages(List<MemorySegment> pages) {
+    int freed = 0;
+    int n = pages.size();
+    for (int from = 0, to; from < n; from = to) {
+      Object owner = pages.get(from).owner();
+      to = from + 1;
+      while (to < n && pages.get(to).owner() == owner) {
+        to++;
+      }
+      Account account = owner == null ? null : accounts.get(owner);
+      freed += account == null ? 0 : account.removeAndFree(pages, from, to);
+    }
+    return freed;
   }
 
   /** Frees every page of {@code owner}; returns the bytes to give back to the budget. */

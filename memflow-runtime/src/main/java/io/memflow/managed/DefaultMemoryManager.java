@@ -6,6 +6,7 @@ import io.memflow.memory.PageAllocator;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.RandomAccess;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,6 +59,11 @@ final class DefaultMemoryManager implements MemoryManager {
   public void allocatePages(Object owner, Collection<MemorySegment> target, int numberOfPages)
       throws MemoryAllocationException {
     Objects.requireNonNull(target, "target");
+    if (target instanceof List<MemorySegment> list && list instanceof RandomAccess) {
+      checkRequest(owner, numberOfPages);
+      grant(owner, list, numberOfPages); // straight into the caller's list
+      return;
+    }
     List<MemorySegment> allocated = allocatePages(owner, numberOfPages);
     try {
       target.addAll(allocated);
@@ -71,24 +77,37 @@ final class DefaultMemoryManager implements MemoryManager {
   public List<MemorySegment> allocatePages(Object owner, int numberOfPages)
       throws MemoryAllocationException {
     checkRequest(owner, numberOfPages);
-    long bytes = (long) numberOfPages * pages.pageSize();
     List<MemorySegment> allocated = new ArrayList<>(numberOfPages);
+    grant(owner, allocated, numberOfPages);
+    return allocated;
+  }
+
+  /**
+   * Acquires the budget of {@code numberOfPages} pages (as the policy says), allocates them at
+   * the end of {@code into} and records them as {@code owner}'s. On failure {@code into} is as
+   * before and nothing stays acquired.
+   */
+  private void grant(Object owner, List<MemorySegment> into, int numberOfPages)
+      throws MemoryAllocationException {
     if (numberOfPages == 0) {
-      return allocated;
+      return;
     }
+    long bytes = (long) numberOfPages * pages.pageSize();
     strategy.acquire(owner, bytes);
+    int start = into.size();
     try {
-      for (int i = 0; i < numberOfPages; i++) {
-        allocated.add(pages.allocate(owner));
-      }
+      pages.allocate(owner, numberOfPages, into);
     } catch (RuntimeException | Error e) {
-      allocated.forEach(MemorySegment::free);
+      List<MemorySegment> partial = into.subList(start, into.size());
+      if (!partial.isEmpty()) {
+        partial.forEach(MemorySegment::free); // the batches before the one that failed
+        partial.clear();
+      }
       giveBack(bytes);
       throw e;
     }
-    accounts.addPages(owner, allocated);
+    accounts.addPages(owner, into, start, into.size());
     afterGrant(owner);
-    return allocated;
   }
 
   @Override
@@ -101,18 +120,12 @@ final class DefaultMemoryManager implements MemoryManager {
 
   @Override
   public void release(Collection<MemorySegment> pagesToRelease) {
-    List<MemorySegment> foreign = null;
-    long bytes = 0;
-    for (MemorySegment page : pagesToRelease) {
-      try {
-        bytes += accounts.releasePage(page) ? pages.pageSize() : 0;
-      } catch (IllegalArgumentException e) {
-        foreign = foreign == null ? new ArrayList<>() : foreign;
-        foreign.add(page);
-      }
-    }
-    giveBack(bytes);
-    if (foreign != null) {
+    List<MemorySegment> list = pagesToRelease instanceof List<MemorySegment> l && l instanceof RandomAccess
+        ? l : new ArrayList<>(pagesToRelease);
+    int freed = accounts.releasePages(list);
+    giveBack((long) freed * pages.pageSize());
+    List<MemorySegment> foreign = freed == list.size() ? List.of() : alive(list);
+    if (!foreign.isEmpty()) {
       throw new IllegalArgumentException(
           foreign.size() + " of " + pagesToRelease.size()
               + " pages were not allocated by this memory manager (the others were released): "
@@ -279,6 +292,17 @@ final class DefaultMemoryManager implements MemoryManager {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The pages of {@code pages} not freed: after a release, those no account of this manager held. */
+  private static List<MemorySegment> alive(List<MemorySegment> pages) {
+    List<MemorySegment> alive = new ArrayList<>();
+    for (MemorySegment page : pages) {
+      if (!page.isFreed()) {
+        alive.add(page);
+      }
+    }
+    return alive;
+  }
 
   private void afterGrant(Object owner) {
     if (closed.get()) {

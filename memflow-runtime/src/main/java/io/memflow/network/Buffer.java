@@ -13,7 +13,16 @@ import java.util.Objects;
  * #retain()} adds a reference for another owner; each owner calls {@link #release()} once. When
  * the count reaches zero the segment goes back to the buffer's {@link BufferRecycler} (its pool),
  * exactly once. Releasing a recycled buffer, retaining it, or touching its memory afterwards
- * throws {@link IllegalStateException}: a double recycle is never silent.
+ * throws {@link IllegalStateException}.
+ *
+ * <p><b>Pooled buffers.</b> A buffer from a {@link BufferPool} is a pooled object: at zero it goes
+ * back to its pool with its segment and is handed out again by a later request (so requests
+ * allocate nothing). Drop every reference to it after your last release: a release or access
+ * through a stale reference throws while the buffer waits in the pool (pools reuse their free
+ * buffers oldest first, so that window is as long as the pool allows), but once the pool has
+ * handed the object out again, the stale reference is the new owner's buffer. Buffers from
+ * {@link #wrap} are never reused. Slices that a {@link BufferConsumer} builds are pooled the same
+ * way by their consumer.
  *
  * <p><b>Slices.</b> {@link #readOnlySlice(int, int)} views part of the bytes without copying and
  * shares the reference count with the buffer it came from (a slice does not add a reference:
@@ -48,13 +57,22 @@ public final class Buffer {
   }
 
   private final MemorySegment segment;
+  /** Takes the segment back at zero; {@code null} for a pooled root (its pool takes the buffer). */
   private final BufferRecycler recycler;
+  /** The pool a pooled root goes back to at zero; {@code null} otherwise. */
+  private final LocalBufferPool pool;
+  /** The consumer a pooled slice goes back to when released; {@code null} otherwise. */
+  private final BufferConsumer sliceHome;
   /** The buffer that holds the reference count: {@code this} for a root, the parent's root for a slice. */
   private final Buffer root;
-  private final int offset;
-  private final int capacity;
+  private int offset;
+  private int capacity;
   private final boolean readOnly;
   private DataType dataType;
+  /** A pooled root's subpartition for its current lease. */
+  private int subpartition;
+  /** A pooled root's lease number: changes every time its pool hands it out. */
+  private int lease;
   /** Accessed through {@link #REF_COUNT}; only the root's is used. */
   @SuppressWarnings("unused")
   private volatile int refCount;
@@ -70,8 +88,24 @@ public final class Buffer {
       boolean readOnly,
       DataType dataType,
       int writerIndex) {
+    this(segment, recycler, null, null, root, offset, capacity, readOnly, dataType, writerIndex);
+  }
+
+  private Buffer(
+      MemorySegment segment,
+      BufferRecycler recycler,
+      LocalBufferPool pool,
+      BufferConsumer sliceHome,
+      Buffer root,
+      int offset,
+      int capacity,
+      boolean readOnly,
+      DataType dataType,
+      int writerIndex) {
     this.segment = segment;
     this.recycler = recycler;
+    this.pool = pool;
+    this.sliceHome = sliceHome;
     this.root = root == null ? this : root;
     this.offset = offset;
     this.capacity = capacity;
@@ -101,6 +135,62 @@ public final class Buffer {
     Objects.requireNonNull(type, "type");
     Objects.checkIndex(size, segment.size() + 1);
     return new Buffer(segment, recycler, null, 0, segment.size(), false, type, size);
+  }
+
+  /** A pooled root over {@code segment} that goes back to {@code pool} at zero; idle (count 0). */
+  static Buffer pooled(MemorySegment segment, LocalBufferPool pool) {
+    Buffer b = new Buffer(segment, null, pool, null, null, 0, segment.size(), false, DataType.DATA, 0);
+    REF_COUNT.setRelease(b, 0);
+    return b;
+  }
+
+  /**
+   * Hands an idle pooled root out again: one reference, empty, carrying data, counted against
+   * {@code subpartition}. The caller publishes the buffer to its new owner safely (a lock or an
+   * atomic hand-over).
+   */
+  Buffer lease(int subpartition) {
+    this.subpartition = subpartition;
+    dataType = DataType.DATA;
+    readerIndex = 0;
+    writerIndex = 0;
+    lease++;
+    REF_COUNT.setRelease(this, 1);
+    return this;
+  }
+
+  /** A pooled root's segment, whatever its count: for its pool only. */
+  MemorySegment pooledSegment() {
+    return segment;
+  }
+
+  /** A pooled root's subpartition of its current lease. */
+  int subpartition() {
+    return subpartition;
+  }
+
+  /** A pooled root's lease number. */
+  int leaseNumber() {
+    return lease;
+  }
+
+  /** A pooled slice of {@code root}, idle until {@link #reslice}. */
+  static Buffer pooledSlice(Buffer root, BufferConsumer home) {
+    return new Buffer(root.segment, null, null, home, root.root, 0, 0, true, root.dataType, 0);
+  }
+
+  /**
+   * Points an idle pooled slice at {@code [index, index + length)} of its root, fully written,
+   * and adds a reference to the root for it.
+   */
+  Buffer reslice(int index, int length) {
+    offset = index;
+    capacity = length;
+    writerIndex = length;
+    readerIndex = 0;
+    dataType = root.dataType;
+    root.retain();
+    return this;
   }
 
   // ---------------------------------------------------------------- reference counting
@@ -141,8 +231,15 @@ public final class Buffer {
         throw recycled("release");
       }
     } while (!REF_COUNT.weakCompareAndSet(r, count, count - 1));
+    if (sliceHome != null) {
+      sliceHome.takeBack(this);
+    }
     if (count == 1) {
-      r.recycler.recycle(r.segment);
+      if (r.pool != null) {
+        r.pool.recycle(r);
+      } else {
+        r.recycler.recycle(r.segment);
+      }
       return true;
     }
     return false;

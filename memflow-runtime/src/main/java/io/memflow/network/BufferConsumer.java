@@ -1,5 +1,8 @@
 package io.memflow.network;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * Reads what a {@link BufferBuilder} committed, as read-only {@link Buffer} slices, on a thread
  * other than the writer's.
@@ -17,7 +20,20 @@ package io.memflow.network;
  */
 public final class BufferConsumer implements AutoCloseable {
 
+  private static final VarHandle SPARE_SLICE;
+
+  static {
+    try {
+      SPARE_SLICE = MethodHandles.lookup().findVarHandle(BufferConsumer.class, "spareSlice", Buffer.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Buffer buffer;
+  /** A released slice, ready for the next build; set by whichever thread released it. */
+  @SuppressWarnings("unused") // accessed through SPARE_SLICE
+  private volatile Buffer spareSlice;
   private final CommittedPosition committed;
   private int readPosition;
   private boolean closed;
@@ -38,10 +54,21 @@ public final class BufferConsumer implements AutoCloseable {
       throw new IllegalStateException("build: the consumer is closed");
     }
     int end = CommittedPosition.position(committed.readAcquire());
-    Buffer slice = buffer.readOnlySlice(readPosition, end - readPosition);
-    slice.retain();
+    // Only this thread empties the spare and a release only fills an empty one: no race here.
+    Buffer slice = (Buffer) SPARE_SLICE.getAcquire(this);
+    if (slice == null) {
+      slice = Buffer.pooledSlice(buffer, this);
+    } else {
+      SPARE_SLICE.setRelease(this, null);
+    }
+    slice.reslice(readPosition, end - readPosition);
     readPosition = end;
     return slice;
+  }
+
+  /** Called by a slice of this consumer once released: keeps it for the next build. */
+  void takeBack(Buffer slice) {
+    SPARE_SLICE.compareAndSet(this, null, slice);
   }
 
   /** Whether the writer finished (there may still be unread bytes: see {@link #isFullyConsumed()}). */

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Ownership.</b> The task owns the pool and {@link #destroy() destroys} it when it ends,
  * normally or not: every segment the pool holds goes back to the global pool at once, and
- * buffers still in use go back when their last reference is released.
+ * buffers still in use go back when their last reference is released. The {@link Buffer}
+ * objects are pooled with their segments: a request allocates nothing, and a released buffer is
+ * handed out again later, so nobody may keep a reference past their release (see {@link Buffer}).
  *
  * <p><b>Threads.</b> Thread-safe. Listeners and futures are notified outside the pool's lock.
  */

@@ -1,6 +1,8 @@
 package io.memflow.network;
 
 import io.memflow.memory.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,23 +27,61 @@ import java.util.concurrent.TimeoutException;
  *   available = free list non-empty AND no subpartition at its maximum  (or destroyed)
  * </pre>
  *
+ * <p><b>Buffer objects.</b> The free list holds idle {@link Buffer} objects, each bound to one
+ * segment for as long as this pool keeps it: a request leases one out, the last release brings
+ * it back. A buffer object is created only when a segment comes from the global pool, so the
+ * steady state of a task allocates nothing per buffer.
+ *
  * <p><b>Locks and callbacks.</b> One monitor guards the state. Every method collects what to
  * announce (a future to complete, segments to return, listeners to call) under it and announces
  * after releasing it, so listeners and future callbacks may re-enter the pool. The global pool's
  * segment lock is only ever taken inside this one.
+ *
+ * <p><b>The lock-free spare.</b> A task that requests a buffer, fills it and recycles it again and
+ * again (the common case) would take the lock twice per buffer. Instead a recycled buffer without
+ * a subpartition may be parked in one atomic slot, {@code spare}, and a request without a
+ * subpartition takes it from there, with one atomic operation each and no lock. The spare is an
+ * extra free buffer that the locked state does not count, which keeps the locked logic exact:
+ *
+ * <ul>
+ *   <li>Parking is allowed only while {@code fastRecycle} is set: the pool is available (so
+ *       nobody waits for a buffer), has no listeners, no overdraft, is within its size, and is not
+ *       destroyed. Under these conditions the free list is non-empty, so taking the spare never
+ *       makes an available pool empty, and parking never needs to wake anyone.
+ *   <li>Every locked operation that may change those conditions starts by clearing {@code
+ *       fastRecycle} and then moving the spare into the free list, and ends by recomputing the
+ *       flag. A recycler parks with a compare-and-set and then re-reads the flag; if it is clear,
+ *       it takes the spare back (if still there) and recycles it under the lock. As both sides
+ *       write one variable and then read the other (all volatile), at least one of them sees the
+ *       other: a parked buffer is never stranded while the lock holder believes the pool empty.
+ * </ul>
  */
 final class LocalBufferPool implements BufferPool {
+
+  private static final VarHandle SPARE;
+
+  static {
+    try {
+      SPARE = MethodHandles.lookup().findVarHandle(LocalBufferPool.class, "spare", Buffer.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
 
   private final NetworkBufferPool global;
   private final int required;
   private final int max;
   private final int maxBuffersPerSubpartition;
   private final int maxOverdraftBuffers;
-  /** One recycler per subpartition, index {@code subpartition + 1}; index 0 for none. */
-  private final BufferRecycler[] recyclers;
+
+  /** An idle buffer outside the locked state, or null: see "The lock-free spare" above. */
+  @SuppressWarnings("unused") // accessed through SPARE
+  private volatile Buffer spare;
+  /** Whether a recycled buffer may be parked in the spare; written under the lock only. */
+  private volatile boolean fastRecycle;
 
   private final Object lock = new Object();
-  private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
+  private final ArrayDeque<Buffer> free = new ArrayDeque<>();
   private final ArrayDeque<BufferListener> listeners = new ArrayDeque<>();
   private final int[] subpartitionBuffers;
   private int unavailableSubpartitions;
@@ -66,11 +106,6 @@ final class LocalBufferPool implements BufferPool {
     this.maxBuffersPerSubpartition = maxBuffersPerSubpartition;
     this.maxOverdraftBuffers = maxOverdraftBuffers;
     this.subpartitionBuffers = new int[subpartitions];
-    this.recyclers = new BufferRecycler[subpartitions + 1];
-    for (int i = 0; i <= subpartitions; i++) {
-      int subpartition = i - 1;
-      recyclers[i] = segment -> recycle(segment, subpartition);
-    }
   }
 
   // ---------------------------------------------------------------- requests
@@ -82,8 +117,14 @@ final class LocalBufferPool implements BufferPool {
 
   @Override
   public Buffer requestBuffer(int subpartition) {
-    MemorySegment segment = requestSegment(checkSubpartition(subpartition));
-    return segment == null ? null : Buffer.wrap(segment, recyclers[subpartition + 1]);
+    if (subpartition == NO_SUBPARTITION) {
+      Buffer parked = (Buffer) SPARE.getAcquire(this);
+      if (parked != null && SPARE.compareAndSet(this, parked, null)) {
+        return parked.lease(NO_SUBPARTITION);
+      }
+    }
+    Buffer idle = requestIdle(checkSubpartition(subpartition));
+    return idle == null ? null : idle.lease(subpartition);
   }
 
   @Override
@@ -134,66 +175,103 @@ final class LocalBufferPool implements BufferPool {
     return new BufferBuilder(requestBufferBlocking(subpartition));
   }
 
-  private MemorySegment requestSegment(int subpartition) {
-    MemorySegment segment;
+  private Buffer requestIdle(int subpartition) {
+    Buffer idle;
     CompletableFuture<Void> toComplete;
     synchronized (lock) {
       if (destroyed) {
         throw new IllegalStateException("buffer pool is destroyed: " + this);
       }
+      closeFastPathLocked();
       if (free.isEmpty()) {
         fetchFromGlobal();
       }
-      segment = free.poll();
-      if (segment == null && requested >= poolSize) {
-        segment = requestOverdraft();
+      idle = free.poll();
+      if (idle == null && requested >= poolSize) {
+        idle = requestOverdraft();
       }
-      if (segment != null && subpartition != NO_SUBPARTITION
+      if (idle != null && subpartition != NO_SUBPARTITION
           && ++subpartitionBuffers[subpartition] == maxBuffersPerSubpartition) {
         unavailableSubpartitions++;
       }
       toComplete = updateAvailability();
+      openFastPathLocked();
     }
     complete(toComplete);
-    return segment;
+    return idle;
   }
 
-  private MemorySegment requestOverdraft() {
+  private Buffer requestOverdraft() {
     if (overdraft >= maxOverdraftBuffers) {
       return null;
     }
     MemorySegment segment = global.requestSegment();
-    if (segment != null) {
-      overdraft++;
+    if (segment == null) {
+      return null;
     }
-    return segment;
+    overdraft++;
+    return Buffer.pooled(segment, this);
   }
 
   // ---------------------------------------------------------------- recycling
 
-  private void recycle(MemorySegment segment, int subpartition) {
+  /** Called by a buffer of this pool whose count reached zero, on the releasing thread. */
+  void recycle(Buffer buffer) {
+    if (buffer.subpartition() == NO_SUBPARTITION && fastRecycle
+        && SPARE.compareAndSet(this, null, buffer)) {
+      if (fastRecycle) {
+        return;
+      }
+      Buffer parked = (Buffer) SPARE.getAndSet(this, null); // the lock holder closed the fast path
+      if (parked == null) {
+        return; // a request or the lock holder took it
+      }
+      buffer = parked;
+    }
+    recycleLocked(buffer);
+  }
+
+  private void recycleLocked(Buffer buffer) {
     boolean toGlobal;
     boolean serveListeners;
     CompletableFuture<Void> toComplete;
     synchronized (lock) {
+      closeFastPathLocked();
+      int subpartition = buffer.subpartition();
       if (subpartition != NO_SUBPARTITION
           && subpartitionBuffers[subpartition]-- == maxBuffersPerSubpartition) {
         unavailableSubpartitions--;
       }
       toGlobal = giveBackLocked();
       if (!toGlobal) {
-        free.add(segment);
+        free.add(buffer);
       }
       serveListeners = !listeners.isEmpty();
       toComplete = updateAvailability();
+      openFastPathLocked();
     }
     if (toGlobal) {
-      global.recycle(segment);
+      global.recycle(buffer.pooledSegment());
     }
     complete(toComplete);
     if (serveListeners) {
       serveListeners();
     }
+  }
+
+  /** Under the lock: stops parking and moves a parked buffer into the free list. */
+  private void closeFastPathLocked() {
+    fastRecycle = false;
+    Buffer parked = (Buffer) SPARE.getAndSet(this, null);
+    if (parked != null) {
+      free.add(parked);
+    }
+  }
+
+  /** Under the lock, at the end of a locked operation: whether parking is allowed now. */
+  private void openFastPathLocked() {
+    fastRecycle = !destroyed && overdraft == 0 && requested <= poolSize && listeners.isEmpty()
+        && unavailableSubpartitions == 0 && !free.isEmpty() && availability.isDone();
   }
 
   /** Under the lock: whether a recycled segment goes back to the global pool (and count it). */
@@ -234,7 +312,7 @@ final class LocalBufferPool implements BufferPool {
       MemorySegment segment = global.requestSegment();
       if (segment != null) {
         requested++;
-        free.add(segment);
+        free.add(Buffer.pooled(segment, this));
         return;
       }
       waitingForGlobal = global.registerWaiter(this);
@@ -261,11 +339,13 @@ final class LocalBufferPool implements BufferPool {
     CompletableFuture<Void> toComplete;
     boolean serveListeners;
     synchronized (lock) {
+      closeFastPathLocked();
       if (wasWaiting) {
         waitingForGlobal = false;
       }
       toComplete = updateAvailability();
       serveListeners = !listeners.isEmpty();
+      openFastPathLocked();
     }
     complete(toComplete);
     if (serveListeners) {
@@ -276,15 +356,17 @@ final class LocalBufferPool implements BufferPool {
   /** Under factoryLock: sets the size; free segments above it go to {@code excess}. */
   void setPoolSize(int newSize, List<MemorySegment> excess) {
     synchronized (lock) {
+      closeFastPathLocked();
       poolSize = Math.min(newSize, max);
       while (overdraft > 0 && requested < poolSize) {
         overdraft--;
         requested++;
       }
       while (requested > poolSize && !free.isEmpty()) {
-        excess.add(free.poll());
+        excess.add(free.poll().pooledSegment());
         requested--;
       }
+      openFastPathLocked();
     }
   }
 
@@ -307,11 +389,13 @@ final class LocalBufferPool implements BufferPool {
   @Override
   public boolean addBufferListener(BufferListener listener) {
     synchronized (lock) {
-      if (destroyed || !free.isEmpty()) {
-        return false;
+      closeFastPathLocked();
+      boolean register = !destroyed && free.isEmpty();
+      if (register) {
+        listeners.add(listener);
       }
-      listeners.add(listener);
-      return true;
+      openFastPathLocked();
+      return register;
     }
   }
 
@@ -319,28 +403,32 @@ final class LocalBufferPool implements BufferPool {
   private void serveListeners() {
     while (true) {
       BufferListener listener;
-      MemorySegment segment;
+      Buffer buffer;
       CompletableFuture<Void> toComplete;
       synchronized (lock) {
-        if (destroyed || listeners.isEmpty() || free.isEmpty()) {
-          return;
-        }
-        listener = listeners.poll();
-        segment = free.poll();
-        toComplete = updateAvailability();
+        closeFastPathLocked();
+        boolean serve = !destroyed && !listeners.isEmpty() && !free.isEmpty();
+        listener = serve ? listeners.poll() : null;
+        buffer = serve ? free.poll().lease(NO_SUBPARTITION) : null;
+        toComplete = serve ? updateAvailability() : null;
+        openFastPathLocked();
+      }
+      if (listener == null) {
+        return;
       }
       complete(toComplete);
-      notifyListener(listener, Buffer.wrap(segment, recyclers[0]));
+      notifyListener(listener, buffer);
     }
   }
 
   private void notifyListener(BufferListener listener, Buffer buffer) {
     boolean wantsMore;
+    int lease = buffer.leaseNumber();
     try {
       wantsMore = listener.notifyBufferAvailable(buffer);
     } catch (RuntimeException | Error e) {
-      if (!buffer.isRecycled()) {
-        buffer.release();
+      if (buffer.leaseNumber() == lease && !buffer.isRecycled()) {
+        buffer.release(); // the listener failed before taking it over
       }
       throw e;
     }
@@ -352,10 +440,12 @@ final class LocalBufferPool implements BufferPool {
   private void reRegister(BufferListener listener) {
     boolean destroyedNow;
     synchronized (lock) {
+      closeFastPathLocked();
       destroyedNow = destroyed;
       if (!destroyed) {
         listeners.add(listener);
       }
+      openFastPathLocked();
     }
     if (destroyedNow) {
       listener.notifyBufferDestroyed();
@@ -373,8 +463,12 @@ final class LocalBufferPool implements BufferPool {
       if (destroyed) {
         return;
       }
+      closeFastPathLocked();
       destroyed = true;
-      toReturn = new ArrayList<>(free);
+      toReturn = new ArrayList<>(free.size());
+      for (Buffer idle : free) {
+        toReturn.add(idle.pooledSegment());
+      }
       requested -= free.size();
       free.clear();
       toNotify = new ArrayList<>(listeners);
@@ -432,7 +526,7 @@ final class LocalBufferPool implements BufferPool {
   @Override
   public int numberOfAvailableBuffers() {
     synchronized (lock) {
-      return free.size();
+      return free.size() + (spare != null ? 1 : 0);
     }
   }
 
@@ -448,7 +542,8 @@ final class LocalBufferPool implements BufferPool {
   public String toString() {
     synchronized (lock) {
       return "LocalBufferPool[required=" + required + ", max=" + max + ", size=" + poolSize
-          + ", requested=" + requested + ", free=" + free.size() + ", overdraft=" + overdraft
+          + ", requested=" + requested + ", free=" + (free.size() + (spare != null ? 1 : 0))
+          + ", overdraft=" + overdraft
           + (destroyed ? ", destroyed" : "") + "]";
     }
   }

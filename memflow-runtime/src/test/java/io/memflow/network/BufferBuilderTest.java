@@ -178,4 +178,37 @@ class BufferBuilderTest {
     consumer.close();
     assertThat(recycled).hasSize(1);
   }
+
+  @Test
+  void aReleasedSliceIsReusedForTheNextBuildWithItsNewWindowAndReference() {
+    BufferBuilder builder = builder(16);
+    BufferConsumer consumer = builder.createBufferConsumer();
+    builder.append(new byte[] {1, 2, 3}, 0, 3);
+    builder.commit();
+    Buffer first = consumer.build();
+    assertThat(first.refCount()).isEqualTo(3); // builder, consumer, slice
+    assertThat(bytes(first)).containsExactly(1, 2, 3);
+    first.release();
+    assertThat(first.refCount()).isEqualTo(2);
+
+    builder.append(new byte[] {4, 5}, 0, 2);
+    builder.commit();
+    Buffer second = consumer.build();
+    assertThat(second).isSameAs(first);
+    assertThat(second.offset()).isEqualTo(3);
+    assertThat(second.readerIndex()).isZero();
+    assertThat(bytes(second)).containsExactly(4, 5);
+    assertThat(second.refCount()).isEqualTo(3);
+
+    builder.append(new byte[] {6}, 0, 1);
+    builder.commit();
+    Buffer third = consumer.build(); // the second is still held: a new slice object
+    assertThat(third).isNotSameAs(second);
+    assertThat(bytes(third)).containsExactly(6);
+    second.release();
+    third.release();
+    builder.close();
+    consumer.close();
+    assertThat(recycled).hasSize(1);
+  }
 }

@@ -523,6 +523,102 @@ class LocalBufferPoolTest {
     pool.destroy();
   }
 
+  @Test
+  void aRecycledBufferObjectIsLeasedAgainFreshAndAStaleReleaseWhileIdleThrows() {
+    BufferPool pool = pool(2, 2);
+    Buffer first = pool.requestBuffer();
+    first.writeBytes(new byte[] {1, 2, 3}, 0, 3);
+    first.setReaderIndex(1);
+    first.setDataType(Buffer.DataType.EVENT);
+    first.release();
+    assertThatThrownBy(first::release).isInstanceOf(IllegalStateException.class).hasMessageContaining("recycled");
+    assertThatThrownBy(first::segment).isInstanceOf(IllegalStateException.class);
+    assertThat(pool.numberOfAvailableBuffers()).isEqualTo(2);
+
+    Buffer again = pool.requestBuffer();
+    assertThat(again).isSameAs(first); // pooled: no allocation per request
+    assertThat(again.refCount()).isEqualTo(1);
+    assertThat(again.readerIndex()).isZero();
+    assertThat(again.writerIndex()).isZero();
+    assertThat(again.isData()).isTrue();
+    again.release();
+    pool.destroy();
+  }
+
+  @Test
+  void aBufferCountedAgainstASubpartitionIsNotCountedOnItsNextLease() {
+    BufferPool pool = global.bufferPool(4, 4).subpartitions(1).maxBuffersPerSubpartition(1)
+        .maxOverdraftBuffers(0).create();
+    Buffer counted = pool.requestBuffer(0);
+    assertThat(pool.isAvailable()).isFalse(); // subpartition 0 holds its maximum
+    counted.release();
+    assertThat(pool.isAvailable()).isTrue();
+    List<Buffer> all = drain(pool); // leases without a subpartition, the recycled one among them
+    assertThat(all).hasSize(4);
+    releaseAll(all);
+    assertThat(pool.isAvailable()).isTrue();
+    Buffer again = pool.requestBuffer(0);
+    assertThat(pool.isAvailable()).isFalse();
+    again.release();
+    pool.destroy();
+  }
+
+  @Test
+  void theParkedBufferCountsAsFreeAndGoesBackOnShrinkAndDestroy() {
+    BufferPool pool = global.bufferPool(1, 20).maxOverdraftBuffers(0).create();
+    Buffer a = pool.requestBuffer();
+    Buffer b = pool.requestBuffer();
+    b.release(); // a third was fetched lazily, so the free list is not empty: a may be parked
+    a.release();
+    assertThat(pool.numberOfRequestedBuffers()).isEqualTo(3);
+    assertThat(pool.numberOfAvailableBuffers()).isEqualTo(3);
+    BufferPool other = pool(18, 18); // shrinks the first pool to 2: its 1 plus the one spare segment
+    assertThat(pool.poolSize()).isEqualTo(2);
+    assertThat(pool.numberOfRequestedBuffers()).isEqualTo(2);
+    assertThat(pool.numberOfAvailableBuffers()).isEqualTo(2);
+    assertThat(global.numberOfFreeSegments() + pool.numberOfRequestedBuffers() + other.numberOfRequestedBuffers())
+        .isEqualTo(20);
+    other.destroy();
+    Buffer c = pool.requestBuffer();
+    c.release();
+    pool.destroy();
+    assertThat(global.numberOfFreeSegments()).isEqualTo(20);
+  }
+
+  @Test
+  void blockingRequestsOnASmallPoolNeverMissARecycledBuffer() throws Exception {
+    BufferPool pool = global.bufferPool(2, 2).maxOverdraftBuffers(0).create();
+    int threads = 4;
+    int rounds = 20_000;
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      Thread w = new Thread(() -> {
+        try {
+          for (int i = 0; i < rounds; i++) {
+            Buffer b = pool.requestBufferBlocking(BufferPool.NO_SUBPARTITION, 10, TimeUnit.SECONDS);
+            if (b == null) {
+              throw new AssertionError("a blocking request waited 10 s on a pool of two buffers");
+            }
+            b.release();
+          }
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      workers.add(w);
+      w.start();
+    }
+    for (Thread w : workers) {
+      w.join(60_000);
+      assertThat(w.isAlive()).isFalse();
+    }
+    assertThat(failure.get()).isNull();
+    assertThat(pool.numberOfAvailableBuffers()).isEqualTo(2);
+    assertThat(pool.isAvailable()).isTrue();
+    pool.destroy();
+  }
+
   private static BufferListener listener(List<Buffer> received, boolean wantsMore) {
     return new BufferListener() {
       @Override
