@@ -73,6 +73,8 @@ public final class Buffer {
   private int subpartition;
   /** A pooled root's lease number: changes every time its pool hands it out. */
   private int lease;
+  /** A pooled root's builder, made on first use and reused by later leases. */
+  private BufferBuilder builder;
   /** Accessed through {@link #REF_COUNT}; only the root's is used. */
   @SuppressWarnings("unused")
   private volatile int refCount;
@@ -162,6 +164,16 @@ public final class Buffer {
   /** A pooled root's segment, whatever its count: for its pool only. */
   MemorySegment pooledSegment() {
     return segment;
+  }
+
+  /** A pooled root's builder for its current lease, taking over the lease's reference. */
+  BufferBuilder pooledBuilder() {
+    if (builder == null) {
+      builder = new BufferBuilder(this);
+    } else {
+      builder.reuse();
+    }
+    return builder;
   }
 
   /** A pooled root's subpartition of its current lease. */

@@ -13,7 +13,9 @@ import java.nio.ByteBuffer;
  *
  * <p><b>Ownership.</b> The builder holds one reference to the buffer and {@link #close()}
  * releases it; {@link #createBufferConsumer()} adds one for the consumer. The segment goes back to
- * its pool when the builder, the consumer and every buffer the consumer built are released.
+ * its pool when the builder, the consumer and every buffer the consumer built are released. A
+ * builder from a {@link BufferPool} is pooled with its buffer, and so is its consumer: both are
+ * handed out again by a later request, so drop them once closed.
  *
  * <p><b>Invariants.</b> {@code 0 <= committed <= position <= capacity <= segment size}; after
  * finish nothing more is appended.
@@ -23,6 +25,8 @@ public final class BufferBuilder implements AutoCloseable {
   private final Buffer buffer;
   private final MemorySegment segment;
   private final CommittedPosition committed = new CommittedPosition();
+  /** The consumer, kept for the next lease of a pooled buffer. */
+  private BufferConsumer consumer;
   private int position;
   private int capacity;
   private boolean finished;
@@ -50,7 +54,26 @@ public final class BufferBuilder implements AutoCloseable {
       throw new IllegalStateException("createBufferConsumer: this builder already has its consumer");
     }
     consumerCreated = true;
-    return new BufferConsumer(buffer.retain(), committed);
+    buffer.retain();
+    if (consumer == null) {
+      consumer = new BufferConsumer(buffer, committed);
+    } else {
+      consumer.reuse();
+    }
+    return consumer;
+  }
+
+  /**
+   * Makes this builder of a pooled buffer new for the buffer's next lease, whose reference it
+   * takes over. Every consumer and slice of the last lease is closed: the buffer was recycled.
+   */
+  void reuse() {
+    position = 0;
+    capacity = buffer.capacity();
+    finished = false;
+    consumerCreated = false;
+    closed = false;
+    committed.publishRelease(0, false);
   }
 
   /**

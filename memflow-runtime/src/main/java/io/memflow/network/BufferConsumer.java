@@ -66,6 +66,12 @@ public final class BufferConsumer implements AutoCloseable {
     return slice;
   }
 
+  /** Makes this consumer of a pooled buffer new for the next lease (the builder took its reference). */
+  void reuse() {
+    readPosition = 0;
+    closed = false;
+  }
+
   /** Called by a slice of this consumer once released: keeps it for the next build. */
   void takeBack(Buffer slice) {
     SPARE_SLICE.compareAndSet(this, null, slice);

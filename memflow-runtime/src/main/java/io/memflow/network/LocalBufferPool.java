@@ -167,12 +167,12 @@ final class LocalBufferPool implements BufferPool {
   @Override
   public BufferBuilder requestBufferBuilder(int subpartition) {
     Buffer buffer = requestBuffer(subpartition);
-    return buffer == null ? null : new BufferBuilder(buffer);
+    return buffer == null ? null : buffer.pooledBuilder();
   }
 
   @Override
   public BufferBuilder requestBufferBuilderBlocking(int subpartition) throws InterruptedException {
-    return new BufferBuilder(requestBufferBlocking(subpartition));
+    return requestBufferBlocking(subpartition).pooledBuilder();
   }
 
   private Buffer requestIdle(int subpartition) {

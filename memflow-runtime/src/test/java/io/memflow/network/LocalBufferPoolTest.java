@@ -546,6 +546,43 @@ class LocalBufferPoolTest {
   }
 
   @Test
+  void aPooledBuilderAndItsConsumerStartAfreshOnTheirNextLease() {
+    BufferPool pool = pool(1, 1);
+    BufferBuilder builder = pool.requestBufferBuilder(BufferPool.NO_SUBPARTITION);
+    BufferConsumer consumer = builder.createBufferConsumer();
+    builder.append(new byte[] {1, 2, 3}, 0, 3);
+    builder.finish();
+    Buffer slice = consumer.build();
+    assertThat(slice.readableBytes()).isEqualTo(3);
+    slice.release();
+    builder.close();
+    assertThat(consumer.isFullyConsumed()).isTrue();
+    consumer.close();
+    assertThat(pool.numberOfAvailableBuffers()).isEqualTo(1);
+
+    BufferBuilder again = pool.requestBufferBuilder(BufferPool.NO_SUBPARTITION);
+    assertThat(again).isSameAs(builder);
+    assertThat(again.writtenBytes()).isZero();
+    assertThat(again.isFinished()).isFalse();
+    assertThat(again.capacity()).isEqualTo(SIZE);
+    BufferConsumer next = again.createBufferConsumer();
+    assertThat(next).isSameAs(consumer);
+    assertThat(next.isFinished()).isFalse();
+    assertThat(next.isDataAvailable()).isFalse();
+    again.append(new byte[] {9}, 0, 1);
+    again.commit();
+    Buffer nextSlice = next.build();
+    assertThat(nextSlice.offset()).isZero();
+    assertThat(nextSlice.getByte(0)).isEqualTo((byte) 9);
+    assertThat(nextSlice.readableBytes()).isEqualTo(1);
+    nextSlice.release();
+    again.close();
+    next.close();
+    assertThat(pool.numberOfAvailableBuffers()).isEqualTo(1);
+    pool.destroy();
+  }
+
+  @Test
   void aBufferCountedAgainstASubpartitionIsNotCountedOnItsNextLease() {
     BufferPool pool = global.bufferPool(4, 4).subpartitions(1).maxBuffersPerSubpartition(1)
         .maxOverdraftBuffers(0).create();
