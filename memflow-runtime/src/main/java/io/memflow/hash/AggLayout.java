@@ -199,6 +199,11 @@ final class AggLayout {
     return true;
   }
 
+  /** The bytes of a group's row before its variable-length part: null bits, keys, accumulators. */
+  int fixedBytes() {
+    return fixedBytes;
+  }
+
   // ---------------------------------------------------------------- new groups
 
   /** The length of the row a new group of {@code input} starts as. */

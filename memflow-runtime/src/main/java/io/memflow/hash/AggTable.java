@@ -52,6 +52,8 @@ final class AggTable {
   private final List<MemorySegment> recordPages = new ArrayList<>();
   private final int[] partitionSizes;
   private final BinaryRow group;
+  /** The offset in a record of the last 8 bytes of its fixed part (keys and accumulators). */
+  private final int lastFixedWord;
   private int bucketBits;
   private int size;
   private int recordEnd; // free offset in the last record page
@@ -67,6 +69,7 @@ final class AggTable {
     this.bucketInPageMask = pageSize / BUCKET_BYTES - 1;
     this.partitionSizes = new int[partitions];
     this.group = new BinaryRow(layout.partialSchema());
+    this.lastFixedWord = RECORD_HEADER + layout.fixedBytes() - 8;
   }
 
   /** Takes the first bucket page; the pool must hold one. */
@@ -98,6 +101,31 @@ final class AggTable {
   }
 
   // ---------------------------------------------------------------- find, insert, update
+
+  /**
+   * Touches the home bucket of each of {@code hashes[0, n)}, then the record each non-empty one
+   * points to, so that adding those rows next finds the lines in cache. Changes nothing; a
+   * bucket that changes before the rows are added just makes its prefetch useless.
+   *
+   * @return a value of the loaded bytes, to keep the loads from being optimised away
+   */
+  long prefetch(int[] hashes, int n, long[] scratch) {
+    int shift = 32 - bucketBits;
+    for (int i = 0; i < n; i++) { // independent loads: their misses overlap
+      scratch[i] = bucket((hashes[i] & 0xFFFF_FFFFL) >>> shift);
+    }
+    long touched = 0;
+    for (int i = 0; i < n; i++) {
+      long bucket = scratch[i];
+      if (bucket != 0) {
+        int address = (int) (bucket >>> 32) - 1;
+        MemorySegment page = recordPages.get(address >>> pageShift);
+        int at = address & (pageSize - 1);
+        touched += page.getLong(at) + page.getLong(at + lastFixedWord); // the record may cross a line
+      }
+    }
+    return touched;
+  }
 
   /** Adds input row {@code input} (key hash {@code hash}) to its group; false if out of pages (nothing changed). */
   boolean add(BinaryRow input, int hash) {

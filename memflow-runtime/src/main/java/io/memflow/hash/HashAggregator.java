@@ -104,10 +104,18 @@ public final class HashAggregator implements AutoCloseable {
   private final Deque<AggPartition> pending = new ArrayDeque<>();
   private final BinaryRow partial;
   private final BinaryRow group;
+  /** Input rows waiting to be added together (see {@link RowBatch}); heap, a fixed size. */
+  private final RowBatch batch;
+  private final long[] batchBuckets = new long[RowBatch.ROWS];
+  /** The sum of what prefetching loaded: read by nothing, it keeps the loads alive. */
+  @SuppressWarnings("unused")
+  private long prefetched;
   private final BinaryRow output;
   private final RowWriter outputWriter;
+  private final RowSchema inputSchema;
   private volatile boolean cancelled;
-  private State state = State.INPUT;
+  /** Written under the lock; volatile because {@link #add} reads it without. */
+  private volatile State state = State.INPUT;
   private Throwable failure;
   private AggPartition[] spilled; // of the current pass; null until it spills
   private int level;
@@ -131,6 +139,8 @@ public final class HashAggregator implements AutoCloseable {
     this.table = new AggTable(layout, pool, manager.pageSize(), partitions);
     table.open();
     this.partial = new BinaryRow(layout.partialSchema());
+    this.inputSchema = layout.inputKey().schema();
+    this.batch = new RowBatch(inputSchema);
     this.group = new BinaryRow(layout.partialSchema());
     this.output = new BinaryRow(layout.outputSchema());
     this.outputWriter = new RowWriter(layout.outputSchema());
@@ -167,7 +177,9 @@ public final class HashAggregator implements AutoCloseable {
   }
 
   /**
-   * Adds {@code row} to its group; spills when the pages run out.
+   * Adds {@code row} to its group; spills when the pages run out. Rows are added in batches of up
+   * to {@value RowBatch#ROWS} (copied aside until then, see {@link RowBatch}), so a failure caused
+   * by one row may surface on a later call or at {@link #result()}.
    *
    * @throws IOException if a spill fails (everything is released; the aggregator is then unusable)
    * @throws IllegalArgumentException if the row is not of the input schema, or its group does not
@@ -176,25 +188,61 @@ public final class HashAggregator implements AutoCloseable {
    * @throws CancellationException if {@link #close()} was called during the call
    */
   public void add(BinaryRow row) throws IOException {
+    // The common case touches only the owner thread's batch, so it needs no lock; the state is
+    // checked again under the lock whenever the batch is added to the table.
+    if (state == State.INPUT && !cancelled && row.schema() == inputSchema) {
+      int hash = layout.inputKey().hash(row, SEED);
+      if (batch.offer(row, hash)) {
+        if (batch.isFull()) {
+          addLocked(null);
+        }
+        return;
+      }
+    }
+    addLocked(row);
+  }
+
+  /** Adds the batch, then {@code row} (if not null) to the next batch or, if too large, directly. */
+  private void addLocked(BinaryRow row) throws IOException {
     lock.lock();
     try {
       checkState(State.INPUT);
-      if (row.schema() != layout.inputKey().schema() && !row.schema().equals(layout.inputKey().schema())) {
-        throw new IllegalArgumentException("row schema " + row.schema() + " is not the input schema "
-            + layout.inputKey().schema());
+      addBatch();
+      if (row == null) {
+        return;
+      }
+      if (!row.schema().equals(inputSchema)) {
+        throw new IllegalArgumentException("row schema " + row.schema() + " is not the input schema " + inputSchema);
       }
       int hash = layout.inputKey().hash(row, SEED);
-      if (!table.add(row, hash)) {
-        spillTable();
-        if (!table.add(row, hash)) {
-          throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
-        }
+      if (!batch.offer(row, hash)) {
+        addRow(row, hash); // larger than a whole batch
       }
     } catch (IOException | RuntimeException | Error e) {
       fail(e);
       throw e;
     } finally {
       lock.unlock();
+    }
+  }
+
+  /** Adds the batched rows, looking their groups up first (see {@link RowBatch}). */
+  private void addBatch() throws IOException {
+    int n = batch.size();
+    prefetched += table.prefetch(batch.hashes(), n, batchBuckets);
+    int[] hashes = batch.hashes();
+    for (int i = 0; i < n; i++) {
+      addRow(batch.row(i), hashes[i]);
+    }
+    batch.clear();
+  }
+
+  private void addRow(BinaryRow row, int hash) throws IOException {
+    if (!table.add(row, hash)) {
+      spillTable();
+      if (!table.add(row, hash)) {
+        throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+      }
     }
   }
 
@@ -210,6 +258,7 @@ public final class HashAggregator implements AutoCloseable {
     lock.lock();
     try {
       checkState(State.INPUT);
+      addBatch();
       unregister();
       state = State.OUTPUT;
       if (spilled != null) {
