@@ -155,6 +155,22 @@ class HashAggregatorTest {
   }
 
   @Test
+  void rowsLargerThanABatchGoStraightInAmongBatchedRowsAndNothingIsLostAtTheEnd() throws Exception {
+    Random random = new Random(5);
+    String huge = "x".repeat(RowBatch.BYTES + 100);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 1_000; i++) { // a count that is no multiple of the batch size
+      boolean big = random.nextInt(10) == 0;
+      rows.add(new Object[] {(long) random.nextInt(50), "k", 1, (long) i, null, null, big ? huge : "s", null});
+    }
+    List<AggregateFunction> functions = List.of(count(), sum("v_long"), AggregateFunction.count("v_str"));
+    fixture(1 << 20);
+    try (HashAggregator aggregator = fixture.builder(16, new int[] {0}, functions).build()) {
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0}, functions));
+    }
+  }
+
+  @Test
   void partitionsThatStillDoNotFitAreSpilledAgainOneLevelDeeper() throws Exception {
     Random random = new Random(11);
     List<Object[]> rows = rows(random, 20_000, 1 << 30, 0.0);
