@@ -106,6 +106,8 @@ public final class HashAggregator implements AutoCloseable {
   private final BinaryRow group;
   /** Input rows waiting to be added together (see {@link RowBatch}); heap, a fixed size. */
   private final RowBatch batch;
+  /** Partial rows read back from a spill file, merged together the same way. */
+  private final RowBatch mergeBatch;
   private final long[] batchBuckets = new long[RowBatch.ROWS];
   /** The sum of what prefetching loaded: read by nothing, it keeps the loads alive. */
   @SuppressWarnings("unused")
@@ -141,6 +143,7 @@ public final class HashAggregator implements AutoCloseable {
     this.partial = new BinaryRow(layout.partialSchema());
     this.inputSchema = layout.inputKey().schema();
     this.batch = new RowBatch(inputSchema);
+    this.mergeBatch = new RowBatch(layout.partialSchema());
     this.group = new BinaryRow(layout.partialSchema());
     this.output = new BinaryRow(layout.outputSchema());
     this.outputWriter = new RowWriter(layout.outputSchema());
@@ -231,10 +234,13 @@ public final class HashAggregator implements AutoCloseable {
     int n = batch.size();
     prefetched += table.prefetch(batch.hashes(), n, batchBuckets);
     int[] hashes = batch.hashes();
-    for (int i = 0; i < n; i++) {
-      addRow(batch.row(i), hashes[i]);
+    try {
+      for (int i = 0; i < n; i++) {
+        addRow(batch.row(i), hashes[i]);
+      }
+    } finally {
+      batch.clear();
     }
-    batch.clear();
   }
 
   private void addRow(BinaryRow row, int hash) throws IOException {
@@ -380,15 +386,41 @@ public final class HashAggregator implements AutoCloseable {
         checkCancelled();
         serializer.deserialize(partial, reader);
         int hash = layout.partialKey().hash(partial, seed);
-        if (!table.merge(partial, hash)) {
-          spillTable();
-          if (!table.merge(partial, hash)) {
-            throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+        if (!mergeBatch.offer(partial, hash)) {
+          mergeBatch();
+          if (!mergeBatch.offer(partial, hash)) {
+            mergeRow(partial, hash);
           }
+        } else if (mergeBatch.isFull()) {
+          mergeBatch();
         }
       }
+      mergeBatch();
     }
     file.delete();
+  }
+
+  /** Merges the batched partial rows, looking their groups up first (see {@link RowBatch}). */
+  private void mergeBatch() throws IOException {
+    int n = mergeBatch.size();
+    prefetched += table.prefetch(mergeBatch.hashes(), n, batchBuckets);
+    int[] hashes = mergeBatch.hashes();
+    try {
+      for (int i = 0; i < n; i++) {
+        mergeRow(mergeBatch.row(i), hashes[i]);
+      }
+    } finally {
+      mergeBatch.clear();
+    }
+  }
+
+  private void mergeRow(BinaryRow row, int hash) throws IOException {
+    if (!table.merge(row, hash)) {
+      spillTable();
+      if (!table.merge(row, hash)) {
+        throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+      }
+    }
   }
 
   // ---------------------------------------------------------------- the result
