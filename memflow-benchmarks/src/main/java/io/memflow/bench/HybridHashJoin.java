@@ -44,7 +44,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code memory} is the same for both: {@code inMemory} (96 MiB: the build side fits) or
  * {@code spilling} (16 MiB: most partitions spill and are joined recursively). memflow: {@link
- * HashJoin} over its {@link MemoryManager} and a {@link SpillManager}; Flink: {@code
+ * HashJoin} over its {@link MemoryManager} and a {@link SpillManager}, probing in batches as
+ * memflow's runtime does ({@code batchProbes(true)}: the output of 64 probe rows comes together,
+ * their lookups overlapped); Flink: {@code
  * MutableHashTable} (flink-runtime 2.3.0) over {@code Tuple2<Long, Long>} rows with its tuple
  * serializer and comparators, bloom filters on, the same number of 32 KiB off-heap pages and an
  * {@code IOManagerAsync}. Both spill to {@code java.io.tmpdir} (or {@code -Dmemflow.bench.tmp}).
@@ -146,7 +148,7 @@ public class HybridHashJoin extends BenchmarkDefaults {
     BinaryRow row = new BinaryRow(schema);
     long count = 0;
     try (HashJoin join = HashJoin.builder(state.manager, this, schema, schema).buildKey(0).probeKey(0)
-        .memoryBytes(memory.bytes()).spillManager(state.spills).build()) {
+        .memoryBytes(memory.bytes()).spillManager(state.spills).batchProbes(true).build()) {
       for (long i = 0; i < BUILD_ROWS; i++) {
         writer.reset().setLong(0, buildKey(i)).setLong(1, i).writeTo(row);
         join.addBuild(row);

@@ -35,10 +35,14 @@ final class HashJoinMatches implements RowIterator {
 
   /** Starts on {@code probeRow}, spilling it if its partition is spilled and may match. */
   HashJoinMatches probe(HybridHashTable against, BinaryRow probeRow) throws java.io.IOException {
+    return probe(against, probeRow, context.probeKey().hash(probeRow, against.seed()));
+  }
+
+  /** As {@link #probe(HybridHashTable, BinaryRow)}, given the row's hash under the table's seed. */
+  HashJoinMatches probe(HybridHashTable against, BinaryRow probeRow, int h) throws java.io.IOException {
     if (context.probeKey().hasNull(probeRow)) {
       return start(against, probeRow, 0, HybridHashTable.NONE, false, true);
     }
-    int h = context.probeKey().hash(probeRow, against.seed());
     if (!against.isSpilled(h)) {
       return start(against, probeRow, h, against.head(h), false, true);
     }

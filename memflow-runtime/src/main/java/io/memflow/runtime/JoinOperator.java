@@ -41,6 +41,7 @@ final class JoinOperator implements Operator {
         .type(type)
         .memoryBytes(context.managedMemoryBytes())
         .spillManager(context.spillManager())
+        .batchProbes(true) // output order is free here: overlap the probes' cache misses
         .build();
   }
 

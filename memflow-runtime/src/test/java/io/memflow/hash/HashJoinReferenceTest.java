@@ -59,6 +59,52 @@ class HashJoinReferenceTest {
     }
   }
 
+  static Stream<Arguments> batchedCases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (JoinType type : JoinType.values()) {
+      for (int ratio : new int[] {0, 1, 4, 20}) {
+        cases.add(Arguments.of(type, ratio % 8 == 4 ? Keys.STRING : Keys.LONG, ratio));
+      }
+    }
+    return cases.stream();
+  }
+
+  /** Batched probes: outputs come a batch later and from endProbe, the multiset is the same. */
+  @ParameterizedTest(name = "batched {0} {1} data={2}x memory")
+  @MethodSource("batchedCases")
+  void batchedProbesMatchTheReference(JoinType type, Keys keys, int ratio) throws Exception {
+    Random random = new Random(131L * type.ordinal() + ratio);
+    int rows = ratio == 0 ? 2_001 : ratio * 1_000 * MEMORY_PAGES * HashJoinTesting.PAGE_SIZE / 1_000
+        / (HashJoinTesting.pagesFor(keys, 1_000) * HashJoinTesting.PAGE_SIZE / 1_000) + 1;
+    int pages = ratio == 0 ? HashJoinTesting.pagesFor(keys, rows) * 3 + 40 : MEMORY_PAGES;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, rows, rows / 3, 0.03, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, rows, rows / 2, 0.03, false);
+    try (Setup setup = new Setup(directory)) {
+      HashJoin join = setup.join(type, keys, pages).batchProbes(true).build();
+      Map<List<Object>, Long> actual = setup.run(join, keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      if (ratio >= 4) {
+        assertThat(join.spilledPartitions()).isPositive();
+      }
+      setup.assertReleased();
+    }
+  }
+
+  @ParameterizedTest(name = "batched {0} build={1} probe={2}")
+  @MethodSource("smallInputs")
+  void batchedProbesOfSmallInputsMatchTheReference(JoinType type, int buildRows, int probeRows) throws Exception {
+    Random random = new Random(buildRows * 10L + probeRows + 1);
+    Keys keys = Keys.MULTI;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, buildRows, 1, 0, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, probeRows, 1, 0, false);
+    try (Setup setup = new Setup(directory)) {
+      Map<List<Object>, Long> actual =
+          setup.run(setup.join(type, keys, 16).batchProbes(true).build(), keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      setup.assertReleased();
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(JoinType.class)
   void heavySkewFallsBackToTheBlockNestedLoopAndFinishes(JoinType type) throws Exception {
