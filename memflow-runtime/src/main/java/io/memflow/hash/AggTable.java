@@ -137,7 +137,8 @@ final class AggTable {
     return upsert(partial, hash, true);
   }
 
-  private boolean upsert(BinaryRow row, int hash, boolean merging) {
+  /** {@link #add} ({@code merging} false) or {@link #merge} (true). */
+  boolean upsert(BinaryRow row, int hash, boolean merging) {
     long mask = (1L << bucketBits) - 1;
     long index = (hash & 0xFFFF_FFFFL) >>> (32 - bucketBits);
     while (true) {

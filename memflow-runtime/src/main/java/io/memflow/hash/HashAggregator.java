@@ -219,7 +219,7 @@ public final class HashAggregator implements AutoCloseable {
       }
       int hash = layout.inputKey().hash(row, SEED);
       if (!batch.offer(row, hash)) {
-        addRow(row, hash); // larger than a whole batch
+        put(row, hash, false); // larger than a whole batch
       }
     } catch (IOException | RuntimeException | Error e) {
       fail(e);
@@ -229,24 +229,30 @@ public final class HashAggregator implements AutoCloseable {
     }
   }
 
-  /** Adds the batched rows, looking their groups up first (see {@link RowBatch}). */
+  /** Adds the batched input rows, looking their groups up first (see {@link RowBatch}). */
   private void addBatch() throws IOException {
-    int n = batch.size();
-    prefetched += table.prefetch(batch.hashes(), n, batchBuckets);
-    int[] hashes = batch.hashes();
+    putAll(batch, false);
+  }
+
+  /** Adds ({@code merging}: merges) every row of {@code rows}, their groups looked up together first. */
+  private void putAll(RowBatch rows, boolean merging) throws IOException {
+    int n = rows.size();
+    prefetched += table.prefetch(rows.hashes(), n, batchBuckets);
+    int[] hashes = rows.hashes();
     try {
       for (int i = 0; i < n; i++) {
-        addRow(batch.row(i), hashes[i]);
+        put(rows.row(i), hashes[i], merging);
       }
     } finally {
-      batch.clear();
+      rows.clear();
     }
   }
 
-  private void addRow(BinaryRow row, int hash) throws IOException {
-    if (!table.add(row, hash)) {
+  /** Adds (or merges) one row; spills the table first if it is full. */
+  private void put(BinaryRow row, int hash, boolean merging) throws IOException {
+    if (!table.upsert(row, hash, merging)) {
       spillTable();
-      if (!table.add(row, hash)) {
+      if (!table.upsert(row, hash, merging)) {
         throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
       }
     }
@@ -387,40 +393,17 @@ public final class HashAggregator implements AutoCloseable {
         serializer.deserialize(partial, reader);
         int hash = layout.partialKey().hash(partial, seed);
         if (!mergeBatch.offer(partial, hash)) {
-          mergeBatch();
+          putAll(mergeBatch, true);
           if (!mergeBatch.offer(partial, hash)) {
-            mergeRow(partial, hash);
+            put(partial, hash, true);
           }
         } else if (mergeBatch.isFull()) {
-          mergeBatch();
+          putAll(mergeBatch, true);
         }
       }
-      mergeBatch();
+      putAll(mergeBatch, true);
     }
     file.delete();
-  }
-
-  /** Merges the batched partial rows, looking their groups up first (see {@link RowBatch}). */
-  private void mergeBatch() throws IOException {
-    int n = mergeBatch.size();
-    prefetched += table.prefetch(mergeBatch.hashes(), n, batchBuckets);
-    int[] hashes = mergeBatch.hashes();
-    try {
-      for (int i = 0; i < n; i++) {
-        mergeRow(mergeBatch.row(i), hashes[i]);
-      }
-    } finally {
-      mergeBatch.clear();
-    }
-  }
-
-  private void mergeRow(BinaryRow row, int hash) throws IOException {
-    if (!table.merge(row, hash)) {
-      spillTable();
-      if (!table.merge(row, hash)) {
-        throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
-      }
-    }
   }
 
   // ---------------------------------------------------------------- the result

@@ -46,15 +46,7 @@ public final class Buffer {
     EVENT
   }
 
-  private static final VarHandle REF_COUNT;
-
-  static {
-    try {
-      REF_COUNT = MethodHandles.lookup().findVarHandle(Buffer.class, "refCount", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle REF_COUNT = VarHandles.field(MethodHandles.lookup(), "refCount", int.class);
 
   private final MemorySegment segment;
   /** Takes the segment back at zero; {@code null} for a pooled root (its pool takes the buffer). */
@@ -80,18 +72,6 @@ public final class Buffer {
   private volatile int refCount;
   private int readerIndex;
   private int writerIndex;
-
-  private Buffer(
-      MemorySegment segment,
-      BufferRecycler recycler,
-      Buffer root,
-      int offset,
-      int capacity,
-      boolean readOnly,
-      DataType dataType,
-      int writerIndex) {
-    this(segment, recycler, null, null, root, offset, capacity, readOnly, dataType, writerIndex);
-  }
 
   private Buffer(
       MemorySegment segment,
@@ -136,7 +116,7 @@ public final class Buffer {
     Objects.requireNonNull(recycler, "recycler");
     Objects.requireNonNull(type, "type");
     Objects.checkIndex(size, segment.size() + 1);
-    return new Buffer(segment, recycler, null, 0, segment.size(), false, type, size);
+    return new Buffer(segment, recycler, null, null, null, 0, segment.size(), false, type, size);
   }
 
   /** A pooled root over {@code segment} that goes back to {@code pool} at zero; idle (count 0). */
@@ -409,7 +389,7 @@ public final class Buffer {
   public Buffer readOnlySlice(int index, int length) {
     checkAlive("readOnlySlice");
     Objects.checkFromIndexSize(index, length, capacity);
-    return new Buffer(segment, recycler, root, offset + index, length, true, dataType, length);
+    return new Buffer(segment, recycler, null, null, root, offset + index, length, true, dataType, length);
   }
 
   @Override

@@ -20,15 +20,7 @@ import java.lang.invoke.VarHandle;
  */
 public final class BufferConsumer implements AutoCloseable {
 
-  private static final VarHandle SPARE_SLICE;
-
-  static {
-    try {
-      SPARE_SLICE = MethodHandles.lookup().findVarHandle(BufferConsumer.class, "spareSlice", Buffer.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle SPARE_SLICE = VarHandles.field(MethodHandles.lookup(), "spareSlice", Buffer.class);
 
   private final Buffer buffer;
   /** A released slice, ready for the next build; set by whichever thread released it. */

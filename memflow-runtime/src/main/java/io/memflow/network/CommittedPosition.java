@@ -20,15 +20,7 @@ import java.lang.invoke.VarHandle;
  */
 final class CommittedPosition {
 
-  private static final VarHandle VALUE;
-
-  static {
-    try {
-      VALUE = MethodHandles.lookup().findVarHandle(CommittedPosition.class, "value", int.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle VALUE = VarHandles.field(MethodHandles.lookup(), "value", int.class);
 
   @SuppressWarnings("unused") // accessed through VALUE
   private int value;

@@ -58,15 +58,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class LocalBufferPool implements BufferPool {
 
-  private static final VarHandle SPARE;
-
-  static {
-    try {
-      SPARE = MethodHandles.lookup().findVarHandle(LocalBufferPool.class, "spare", Buffer.class);
-    } catch (ReflectiveOperationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
+  private static final VarHandle SPARE = VarHandles.field(MethodHandles.lookup(), "spare", Buffer.class);
 
   private final NetworkBufferPool global;
   private final int required;
