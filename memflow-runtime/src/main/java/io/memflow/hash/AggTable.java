@@ -114,9 +114,19 @@ final class AggTable {
     for (int i = 0; i < n; i++) { // independent loads: their misses overlap
       scratch[i] = bucket((hashes[i] & 0xFFFF_FFFFL) >>> shift);
     }
+    return touchRecords(scratch, n);
+  }
+
+  /**
+   * Reads the fixed part of the record of each non-empty bucket value of {@code buckets[0, n)},
+   * independent loads whose misses overlap (see {@link RowBatch}).
+   *
+   * @return a value of the loaded bytes, to keep the loads from being optimised away
+   */
+  long touchRecords(long[] buckets, int n) {
     long touched = 0;
     for (int i = 0; i < n; i++) {
-      long bucket = scratch[i];
+      long bucket = buckets[i];
       if (bucket != 0) {
         int address = (int) (bucket >>> 32) - 1;
         MemorySegment page = recordPages.get(address >>> pageShift);

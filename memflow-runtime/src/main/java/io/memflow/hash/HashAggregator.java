@@ -66,7 +66,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Threads and ownership.</b> One owner thread calls {@code add}, {@code result} and reads
  * the result; {@link #close()} (and the result's close, which is the same) may come from any
  * thread at any time, and reclaim requests from other threads: a lock serializes them, and a long
- * spill or read-back checks for cancellation at every row (then throwing {@link
+ * spill or read-back checks for cancellation every 64 rows at most (then throwing {@link
  * CancellationException}). The aggregator owns its pages, spill files and result rows; it gives
  * every page back and deletes every file on {@link #close()} (idempotent), when the result is read
  * to its end, and at once when an operation fails (later calls then throw). It starts no threads:
@@ -337,15 +337,18 @@ public final class HashAggregator implements AutoCloseable {
     SpillWriter writer = spills.openWriter(file, writerPages);
     int count = 0;
     try {
+      int found = 0; // the partition's groups are written 64 at a time, their records touched first
       for (long i = 0, n = table.capacity(); i < n; i++) {
         long bucket = table.bucketAt(i);
         if (bucket != 0 && table.partitionOf((int) bucket) == p) {
-          checkCancelled();
-          table.pointTo(bucket, group);
-          serializer.serialize(group, writer);
-          count++;
+          batchBuckets[found++] = bucket;
+          if (found == batchBuckets.length) {
+            count += writeGroups(writer, found);
+            found = 0;
+          }
         }
       }
+      count += writeGroups(writer, found);
       writer.close();
     } catch (IOException | RuntimeException | Error e) {
       writer.abort();
@@ -355,6 +358,17 @@ public final class HashAggregator implements AutoCloseable {
       spilled[p] = new AggPartition(level + 1);
     }
     spilled[p].add(file, count);
+  }
+
+  /** Writes the groups of {@code batchBuckets[0, n)}, their records touched together first. */
+  private int writeGroups(SpillWriter writer, int n) throws IOException {
+    checkCancelled();
+    prefetched += table.touchRecords(batchBuckets, n);
+    for (int i = 0; i < n; i++) {
+      table.pointTo(batchBuckets[i], group);
+      serializer.serialize(group, writer);
+    }
+    return n;
   }
 
   private void pushSpilled() {
