@@ -283,7 +283,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     }
   }
 
-  /** Exchanges two entries word by word (entries are whole words, at word offsets). */
+  /** Exchanges two entries word by word (entries are one to three words, at word offsets). */
   @Override
   public void swap(int i, int j) {
     int pi = pageOf(i);
@@ -292,11 +292,19 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     MemorySegment b = indexPages[pj];
     int x = (i - pi * entriesPerPage) * entryBytes;
     int y = (j - pj * entriesPerPage) * entryBytes;
-    for (int end = x + entryBytes; x < end; x += Long.BYTES, y += Long.BYTES) {
-      long t = a.getLong(x);
-      a.putLong(x, b.getLong(y));
-      b.putLong(y, t);
+    swapWord(a, b, x, y);
+    if (entryBytes > Long.BYTES) {
+      swapWord(a, b, x + Long.BYTES, y + Long.BYTES);
+      if (entryBytes > 2 * Long.BYTES) {
+        swapWord(a, b, x + 2 * Long.BYTES, y + 2 * Long.BYTES);
+      }
     }
+  }
+
+  private static void swapWord(MemorySegment a, MemorySegment b, int x, int y) {
+    long t = a.getLong(x);
+    a.putLong(x, b.getLong(y));
+    b.putLong(y, t);
   }
 
   @Override
