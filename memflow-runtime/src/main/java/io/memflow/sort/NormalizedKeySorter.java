@@ -48,6 +48,11 @@ import java.util.Objects;
  * <p>The 48-bit pointer caps the record bytes of one sorter at {@link #MAX_RECORD_BYTES} (256
  * TiB); a write beyond it is refused like a write into full memory.
  *
+ * <p><b>Sorting</b> ({@link RadixSort}). If the source lends as many pages as the index has,
+ * the first radix pass copies the entries into them by key byte 0 and gives the old index pages
+ * back ({@link #distributeByFirstByte}); otherwise, and on every deeper level, entries move in
+ * place. So a sort may briefly hold twice its index pages, within what the source allows.
+ *
  * <p><b>Full memory.</b> A write that finds no page for the index entry or for the record's bytes
  * is rolled back (the write position returns to the record's start; pages taken on the way stay
  * for the next record) and returns {@code false}.
@@ -63,6 +68,8 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   static final int POINTER_BYTES = 6;
   /** The longest normalized key prefix stored in the index. */
   static final int MAX_KEY_BYTES = 16;
+  /** The fewest entries for which the first radix pass goes out of place, given spare pages. */
+  static final int OUT_OF_PLACE_MIN_ENTRIES = 1 << 12;
   /** Record bytes a 48-bit pointer can address. */
   static final long MAX_RECORD_BYTES = 1L << (8 * POINTER_BYTES);
   private static final long POINTER_MASK = MAX_RECORD_BYTES - 1;
@@ -326,6 +333,74 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   @Override
   public boolean prefixDecidesOrder() {
     return prefixDecides;
+  }
+
+  /**
+   * Copies the entries, in buckets of key byte 0, into as many new index pages as the index has,
+   * taken from the source, then gives the old index pages back. Only for an index of at least
+   * {@link #OUT_OF_PLACE_MIN_ENTRIES} entries (a smaller one stays in cache, in place is fine),
+   * and only if the source lends the pages: a full sort buffer sorts in place.
+   */
+  @Override
+  public boolean distributeByFirstByte(int[] start) {
+    if (keyBytes == 0 || count < OUT_OF_PLACE_MIN_ENTRIES) {
+      return false;
+    }
+    MemorySegment[] target = takeIndexPages();
+    if (target == null) {
+      return false;
+    }
+    countFirstByte(start);
+    int[] next = Arrays.copyOf(start, start.length);
+    for (int i = 0; i < count; i++) {
+      int p = pageOf(i);
+      MemorySegment from = indexPages[p];
+      int x = (i - p * entriesPerPage) * entryBytes;
+      int d = next[Byte.toUnsignedInt(from.get(x + KEY_OFFSET))]++;
+      int q = pageOf(d);
+      copyEntry(from, x, target[q], (d - q * entriesPerPage) * entryBytes);
+    }
+    for (int p = 0; p < indexPageCount; p++) {
+      source.returnPage(indexPages[p]);
+    }
+    indexPages = target;
+    return true;
+  }
+
+  /** As many pages as the index holds, in an array as long as {@link #indexPages}; or null (none taken). */
+  private MemorySegment[] takeIndexPages() {
+    MemorySegment[] pages = new MemorySegment[indexPages.length];
+    for (int p = 0; p < indexPageCount; p++) {
+      pages[p] = source.nextPage();
+      if (pages[p] == null) {
+        for (int q = 0; q < p; q++) {
+          source.returnPage(pages[q]);
+        }
+        return null;
+      }
+    }
+    return pages;
+  }
+
+  /** Fills {@code start[0..256]} with the bounds of the buckets of key byte 0. */
+  private void countFirstByte(int[] start) {
+    Arrays.fill(start, 0);
+    for (int i = 0; i < count; i++) {
+      start[prefixByte(i, 0) + 1]++;
+    }
+    for (int b = 1; b < start.length; b++) {
+      start[b] += start[b - 1];
+    }
+  }
+
+  private void copyEntry(MemorySegment from, int x, MemorySegment to, int y) {
+    to.putLong(y, from.getLong(x));
+    if (entryBytes > Long.BYTES) {
+      to.putLong(y + Long.BYTES, from.getLong(x + Long.BYTES));
+      if (entryBytes > 2 * Long.BYTES) {
+        to.putLong(y + 2 * Long.BYTES, from.getLong(x + 2 * Long.BYTES));
+      }
+    }
   }
 
   private long pointer(int i) {

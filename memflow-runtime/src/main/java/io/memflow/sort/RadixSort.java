@@ -25,6 +25,13 @@ package io.memflow.sort;
  *             IndexSort (prefix first, full comparison on ties unless the prefix decides)
  * </pre>
  *
+ * <p><b>First level out of place.</b> Permuting in place chases cycles through the whole index:
+ * every move waits for the read of the slot it goes to, and on a large index most of those
+ * reads miss the caches. If the sortable has room for a second copy of its index it distributes
+ * byte 0 itself ({@link IndexedSortable#distributeByFirstByte}): one sequential read of the
+ * index and 256 sequential write streams, with nothing to wait for. The deeper levels, on
+ * buckets that mostly fit in cache, stay in place.
+ *
  * <p>The bucket bounds of each level live in one array per level, allocated once per sort, so
  * the sort allocates {@code O(prefix length)} arrays whatever the input. Not stable (nor is
  * IndexSort). Stateless; not thread-safe per sortable.
@@ -53,8 +60,13 @@ final class RadixSort {
       IndexSort.sort(s);
       return;
     }
-    int levels = s.prefixLength();
-    new Levels(levels).sort(s, 0, n, 0, Math.max(threshold, 2));
+    Levels levels = new Levels(s.prefixLength());
+    int t = Math.max(threshold, 2);
+    if (levels.distributed(s)) {
+      levels.buckets(s, 0, t);
+    } else {
+      levels.sort(s, 0, n, 0, t);
+    }
   }
 
   /** Per-level scratch arrays: bucket starts (257 each) and fill pointers. */
@@ -64,6 +76,11 @@ final class RadixSort {
 
     Levels(int levels) {
       starts = new int[levels][RADIX + 1];
+    }
+
+    /** Whether {@code s} moved its entries into buckets of byte 0 itself (out of place). */
+    boolean distributed(IndexedSortable s) {
+      return s.distributeByFirstByte(starts[0]);
     }
 
     void sort(IndexedSortable s, int lo, int hi, int k, int threshold) {
@@ -78,6 +95,12 @@ final class RadixSort {
         return;
       }
       permute(s, k, start);
+      buckets(s, k, threshold);
+    }
+
+    /** Sorts each bucket of byte {@code k} (bounds in {@code starts[k]}) on the bytes after it. */
+    void buckets(IndexedSortable s, int k, int threshold) {
+      int[] start = starts[k];
       for (int b = 0; b < RADIX; b++) {
         int from = start[b];
         int to = start[b + 1];

@@ -186,6 +186,55 @@ class IndexEntryLayoutTest {
   }
 
   @Test
+  void theFirstRadixPassGoesOutOfPlaceOnlyWithRoomForASecondIndex() throws Exception {
+    Random random = new Random(20);
+    byte[] all = new byte[256];
+    for (int b = 0; b < 256; b++) {
+      all[b] = (byte) b;
+    }
+    KeyComparator comparator = new KeyComparator(10);
+    int n = NormalizedKeySorter.OUT_OF_PLACE_MIN_ENTRIES + 1000;
+    List<byte[]> input = records(random, n, 10, all, 1);
+    try (InMemorySorter<byte[]> sorter = InMemorySorter.create(manager, owner, 2048, comparator)) {
+      input.forEach(r -> assertThat(write(sorter, r)).isTrue());
+      long capacity = sorter.capacity();
+      int[] start = new int[257];
+      assertThat(((NormalizedKeySorter<byte[]>) sorter).distributeByFirstByte(start)).isTrue();
+      assertThat(sorter.capacity()).isEqualTo(capacity); // the old index pages went back
+      assertThat(start[0]).isZero();
+      assertThat(start[256]).isEqualTo(n);
+      List<byte[]> distributed = drain(sorter.iterator());
+      for (int i = 0; i < n; i++) {
+        int b = Byte.toUnsignedInt(distributed.get(i)[0]);
+        assertThat(i).as("entry %d of byte %d", i, b).isBetween(start[b], start[b + 1] - 1);
+      }
+      sorter.sort();
+      assertSorted(drain(sorter.iterator()), input, comparator, "out of place");
+    }
+    try (InMemorySorter<byte[]> full = InMemorySorter.create(manager, owner, 300, comparator)) {
+      List<byte[]> accepted = new ArrayList<>();
+      for (byte[] r : records(random, 100_000, 10, all, 1)) {
+        if (!write(full, r)) {
+          break;
+        }
+        accepted.add(r);
+      }
+      assertThat(accepted.size()).isGreaterThan(NormalizedKeySorter.OUT_OF_PLACE_MIN_ENTRIES);
+      assertThat(((NormalizedKeySorter<byte[]>) full).distributeByFirstByte(new int[257])).isFalse();
+      full.sort();
+      assertSorted(drain(full.iterator()), accepted, comparator, "in place");
+    }
+  }
+
+  private static boolean write(InMemorySorter<byte[]> sorter, byte[] record) {
+    try {
+      return sorter.write(record);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void manyRandomRecordsOverManyIndexPages() throws Exception {
     Random random = new Random(19);
     byte[] all = new byte[256];

@@ -13,10 +13,14 @@ class RadixSortTest {
   private static void assertSorts(int[] values, int divisor, int threshold, String what) {
     int[] expected = values.clone();
     Arrays.sort(expected);
-    IntArray array = new IntArray(values, divisor, divisor == 1);
-    RadixSort.sort(array, threshold);
-    assertThat(array.values).as("%s n=%s divisor=%s threshold=%s", what, values.length, divisor, threshold)
-        .isEqualTo(expected);
+    for (boolean outOfPlace : new boolean[] {false, true}) {
+      IntArray array = new IntArray(values.clone(), divisor, divisor == 1);
+      array.outOfPlace = outOfPlace;
+      RadixSort.sort(array, threshold);
+      assertThat(array.values)
+          .as("%s n=%s divisor=%s threshold=%s outOfPlace=%s", what, values.length, divisor, threshold, outOfPlace)
+          .isEqualTo(expected);
+    }
   }
 
   @Test
