@@ -2,7 +2,8 @@ package io.memflow.sort;
 
 /**
  * A most-significant-byte-first radix sort of an index on its key prefix, in place (American flag
- * sort), handing small buckets to {@link IndexSort}.
+ * sort) but for a first level out of place when the sortable has room, handing small buckets to
+ * {@link IndexSort}.
  *
  * <p><b>Why.</b> A comparison sort touches every entry about {@code log2 n} times (22 times for
  * 5 M entries), most of them in ranges far larger than the CPU caches, and mispredicts about
