@@ -29,4 +29,16 @@ interface IndexedSortable {
 
   /** Whether equal prefixes mean equal records, so ties need no full comparison. */
   boolean prefixDecidesOrder();
+
+  /**
+   * Moves all entries into 256 buckets by prefix byte 0, out of place, if the sortable chooses
+   * to and has the room for a second copy of its entries; fills {@code start[0..256]} with the
+   * bucket bounds (bucket {@code b} is {@code [start[b], start[b + 1])}). Entries within a bucket
+   * keep no particular order.
+   *
+   * @return whether it did; if not, nothing moved and {@code start} holds nothing of meaning
+   */
+  default boolean distributeByFirstByte(int[] start) {
+    return false;
+  }
 }

@@ -11,6 +11,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -26,19 +27,31 @@ import java.util.Objects;
  * with {@link SortComparator#compareSerialized}. See {@link IndexSort} for the algorithm.
  *
  * <p><b>Index entry layout</b> ({@code k} = key length: the comparator's normalized key length,
- * capped at {@link #MAX_KEY_BYTES}; 0 if it has none):
+ * capped at {@link #MAX_KEY_BYTES}; 0 if it has none). An entry is a whole number of 8-byte
+ * words, {@code w = ceil((k + 6) / 8)}: the key prefix first, then zero padding, then the record
+ * pointer in the last 6 bytes. Entries are word-aligned in their page, so a swap is {@code w}
+ * long moves and a prefix comparison {@code ceil(k / 8)} unsigned long comparisons (big-endian
+ * words order like their bytes); a 10-byte key makes a 16-byte entry, two longs.
  *
  * <pre>
- *  0                          8                               8 + k
- *  +--------------------------+-------------------------------+
- *  | record pointer (long,    | normalized key prefix, k bytes|   entry = 8 + k bytes
- *  | big-endian byte position)| compared as unsigned bytes    |
- *  +--------------------------+-------------------------------+
+ *  0                              k              8w - 6                   8w
+ *  +------------------------------+--------------+------------------------+
+ *  | normalized key prefix,       | zero padding | record pointer (48-bit,|   entry = 8w bytes
+ *  | k bytes, unsigned bytes      |              | big-endian byte pos.)  |   (8, 16 or 24)
+ *  +------------------------------+--------------+------------------------+
  *
- *  index page:  | entry 0 | entry 1 | ... | entry e-1 | unused |   e = pageSize / (8 + k)
+ *  index page:  | entry 0 | entry 1 | ... | entry e-1 | unused |   e = pageSize / 8w
  *  record pages: one byte stream, records back to back, a record may span pages;
  *                pointer p = byte p % pageSize of record page p / pageSize
  * </pre>
+ *
+ * <p>The 48-bit pointer caps the record bytes of one sorter at {@link #MAX_RECORD_BYTES} (256
+ * TiB); a write beyond it is refused like a write into full memory.
+ *
+ * <p><b>Sorting</b> ({@link RadixSort}). If the source lends as many pages as the index has,
+ * the first radix pass copies the entries into them by key byte 0 and gives the old index pages
+ * back ({@link #distributeByFirstByte}); otherwise, and on every deeper level, entries move in
+ * place. So a sort may briefly hold twice its index pages, within what the source allows.
  *
  * <p><b>Full memory.</b> A write that finds no page for the index entry or for the record's bytes
  * is rolled back (the write position returns to the record's start; pages taken on the way stay
@@ -49,14 +62,17 @@ import java.util.Objects;
  */
 final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable {
 
-  /** Offset of the record pointer in an index entry. */
-  static final int POINTER_OFFSET = 0;
-  /** Bytes of the record pointer. */
-  static final int POINTER_BYTES = Long.BYTES;
   /** Offset of the normalized key prefix in an index entry. */
-  static final int KEY_OFFSET = POINTER_OFFSET + POINTER_BYTES;
+  static final int KEY_OFFSET = 0;
+  /** Bytes of the record pointer, the low bytes of the entry's last (big-endian) word. */
+  static final int POINTER_BYTES = 6;
   /** The longest normalized key prefix stored in the index. */
   static final int MAX_KEY_BYTES = 16;
+  /** The fewest entries for which the first radix pass goes out of place, given spare pages. */
+  static final int OUT_OF_PLACE_MIN_ENTRIES = 1 << 12;
+  /** Record bytes a 48-bit pointer can address. */
+  static final long MAX_RECORD_BYTES = 1L << (8 * POINTER_BYTES);
+  private static final long POINTER_MASK = MAX_RECORD_BYTES - 1;
 
   private final SortComparator<T> comparator;
   private final TypeSerializer<T> serializer;
@@ -64,13 +80,23 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   private final AutoCloseable onClose;
   private final int pageSize;
   private final int keyBytes;
+  /** Words of an entry holding key bytes: the prefix comparison reads these. */
+  private final int keyWords;
+  /** Mask of the key bytes in the last key word (the rest is padding or pointer). */
+  private final long lastKeyMask;
   private final int entryBytes;
+  /** Offset of the word holding the pointer in its low {@link #POINTER_BYTES} bytes. */
+  private final int pointerWord;
   private final int entriesPerPage;
+  /** log2(entriesPerPage) if it is a power of two (8- and 16-byte entries), else -1. */
+  private final int pageShift;
   /** ceil(2^64 / entriesPerPage): {@code i / entriesPerPage} is the high half of {@code i * this}. */
   private final long reciprocal;
   private final boolean prefixDecides;
 
-  private final List<MemorySegment> indexPages = new ArrayList<>();
+  /** The index pages in use, {@code [0, indexPageCount)}; the array grows by doubling. */
+  private MemorySegment[] indexPages = new MemorySegment[16];
+  private int indexPageCount;
   private final RecordOutput records;
   private int count;
   private long recordBytes;
@@ -85,8 +111,12 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     this.onClose = onClose;
     this.pageSize = source.pageSize();
     this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
-    this.entryBytes = KEY_OFFSET + keyBytes;
+    this.keyWords = (keyBytes + Long.BYTES - 1) / Long.BYTES;
+    this.lastKeyMask = keyBytes % Long.BYTES == 0 ? -1L : -1L << (Long.SIZE - 8 * (keyBytes % Long.BYTES));
+    this.entryBytes = entryBytes(keyBytes);
+    this.pointerWord = entryBytes - Long.BYTES;
     this.entriesPerPage = pageSize / entryBytes;
+    this.pageShift = Integer.bitCount(entriesPerPage) == 1 ? Integer.numberOfTrailingZeros(entriesPerPage) : -1;
     this.reciprocal = reciprocal(entriesPerPage);
     this.prefixDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
     this.records = new RecordOutput();
@@ -97,16 +127,21 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     return keyBytes;
   }
 
+  /** The bytes of an index entry for a {@code keyBytes} prefix: key and pointer, rounded up to words. */
+  static int entryBytes(int keyBytes) {
+    return (keyBytes + POINTER_BYTES + Long.BYTES - 1) & -Long.BYTES;
+  }
+
   // ---------------------------------------------------------------- writing
 
   @Override
   public boolean write(T record) throws IOException {
     Objects.requireNonNull(record, "record");
     checkOpen();
-    if (count == indexPages.size() * entriesPerPage && !addIndexPage()) {
+    long start = recordBytes;
+    if (start >= MAX_RECORD_BYTES || count == indexPageCount * entriesPerPage && !addIndexPage()) {
       return false;
     }
-    long start = recordBytes;
     try {
       serializer.serialize(record, records);
     } catch (EOFException full) {
@@ -117,15 +152,23 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
       throw e;
     }
     recordBytes = records.position();
-    MemorySegment page = indexPages.get(pageOf(count));
-    int offset = entryOffset(count);
-    page.putLongBigEndian(offset + POINTER_OFFSET, start);
-    if (keyBytes > 0) {
-      comparator.putNormalizedKey(record, page, offset + KEY_OFFSET, keyBytes);
-    }
+    writeEntry(count, start, record);
     count++;
     left = null;
     return true;
+  }
+
+  /** Writes entry {@code i}: padding words zeroed, the pointer, then the key over the leading bytes. */
+  private void writeEntry(int i, long pointer, T record) {
+    MemorySegment page = indexPages[pageOf(i)];
+    int offset = entryOffset(i);
+    for (int w = 0; w < pointerWord; w += Long.BYTES) {
+      page.putLong(offset + w, 0L);
+    }
+    page.putLongBigEndian(offset + pointerWord, pointer);
+    if (keyBytes > 0) {
+      comparator.putNormalizedKey(record, page, offset + KEY_OFFSET, keyBytes);
+    }
   }
 
   private boolean addIndexPage() {
@@ -133,7 +176,10 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     if (page == null) {
       return false;
     }
-    indexPages.add(page);
+    if (indexPageCount == indexPages.length) {
+      indexPages = Arrays.copyOf(indexPages, 2 * indexPageCount);
+    }
+    indexPages[indexPageCount++] = page;
     return true;
   }
 
@@ -154,7 +200,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
 
   @Override
   public long capacity() {
-    return (long) (indexPages.size() + records.pages.size()) * pageSize;
+    return (long) (indexPageCount + records.pages.size()) * pageSize;
   }
 
   // ---------------------------------------------------------------- sorting
@@ -178,12 +224,13 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   }
 
   /**
-   * The index page of entry {@code i}: {@code i / entriesPerPage} by a multiplication (exact for
-   * every int {@code i >= 0}, as the reciprocal's error stays below {@code 2^-33} per unit and a
-   * quotient's fraction below {@code 1 - 1/entriesPerPage}), not a division, on the sort's hot path.
+   * The index page of entry {@code i}: a shift if a page holds a power of two of entries, else
+   * {@code i / entriesPerPage} by a multiplication (exact for every int {@code i >= 0}, as the
+   * reciprocal's error stays below {@code 2^-33} per unit and a quotient's fraction below {@code 1
+   * - 1/entriesPerPage}), not a division, on the sort's hot path.
    */
   private int pageOf(int i) {
-    return quotient(i, reciprocal);
+    return pageShift >= 0 ? i >>> pageShift : quotient(i, reciprocal);
   }
 
   /** ceil(2^64 / d) for {@code 3 <= d}, as a positive long. */
@@ -206,11 +253,24 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
 
   @Override
   public int comparePrefix(int i, int j) {
-    MemorySegment a = indexPages.get(pageOf(i));
-    MemorySegment b = indexPages.get(pageOf(j));
-    int ai = entryOffset(i) + KEY_OFFSET;
-    int bj = entryOffset(j) + KEY_OFFSET;
-    return a.compare(b, ai, bj, keyBytes);
+    if (keyWords == 0) {
+      return 0;
+    }
+    int pi = pageOf(i);
+    int pj = pageOf(j);
+    MemorySegment a = indexPages[pi];
+    MemorySegment b = indexPages[pj];
+    int ai = (i - pi * entriesPerPage) * entryBytes + KEY_OFFSET;
+    int bj = (j - pj * entriesPerPage) * entryBytes + KEY_OFFSET;
+    int last = keyWords - 1;
+    for (int w = 0; w < last; w++, ai += Long.BYTES, bj += Long.BYTES) {
+      long x = a.getLongBigEndian(ai);
+      long y = b.getLongBigEndian(bj);
+      if (x != y) {
+        return Long.compareUnsigned(x, y);
+      }
+    }
+    return Long.compareUnsigned(a.getLongBigEndian(ai) & lastKeyMask, b.getLongBigEndian(bj) & lastKeyMask);
   }
 
   @Override
@@ -230,11 +290,28 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     }
   }
 
+  /** Exchanges two entries word by word (entries are one to three words, at word offsets). */
   @Override
   public void swap(int i, int j) {
-    MemorySegment a = indexPages.get(pageOf(i));
-    MemorySegment b = indexPages.get(pageOf(j));
-    a.swapBytes(b, entryOffset(i), entryOffset(j), entryBytes);
+    int pi = pageOf(i);
+    int pj = pageOf(j);
+    MemorySegment a = indexPages[pi];
+    MemorySegment b = indexPages[pj];
+    int x = (i - pi * entriesPerPage) * entryBytes;
+    int y = (j - pj * entriesPerPage) * entryBytes;
+    swapWord(a, b, x, y);
+    if (entryBytes > Long.BYTES) {
+      swapWord(a, b, x + Long.BYTES, y + Long.BYTES);
+      if (entryBytes > 2 * Long.BYTES) {
+        swapWord(a, b, x + 2 * Long.BYTES, y + 2 * Long.BYTES);
+      }
+    }
+  }
+
+  private static void swapWord(MemorySegment a, MemorySegment b, int x, int y) {
+    long t = a.getLong(x);
+    a.putLong(x, b.getLong(y));
+    b.putLong(y, t);
   }
 
   @Override
@@ -249,7 +326,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
 
   @Override
   public int prefixByte(int i, int k) {
-    MemorySegment page = indexPages.get(pageOf(i));
+    MemorySegment page = indexPages[pageOf(i)];
     return Byte.toUnsignedInt(page.get(entryOffset(i) + KEY_OFFSET + k));
   }
 
@@ -258,9 +335,77 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     return prefixDecides;
   }
 
+  /**
+   * Copies the entries, in buckets of key byte 0, into as many new index pages as the index has,
+   * taken from the source, then gives the old index pages back. Only for an index of at least
+   * {@link #OUT_OF_PLACE_MIN_ENTRIES} entries (a smaller one stays in cache, in place is fine),
+   * and only if the source lends the pages: a full sort buffer sorts in place.
+   */
+  @Override
+  public boolean distributeByFirstByte(int[] start) {
+    if (keyBytes == 0 || count < OUT_OF_PLACE_MIN_ENTRIES) {
+      return false;
+    }
+    MemorySegment[] target = takeIndexPages();
+    if (target == null) {
+      return false;
+    }
+    countFirstByte(start);
+    int[] next = Arrays.copyOf(start, start.length);
+    for (int i = 0; i < count; i++) {
+      int p = pageOf(i);
+      MemorySegment from = indexPages[p];
+      int x = (i - p * entriesPerPage) * entryBytes;
+      int d = next[Byte.toUnsignedInt(from.get(x + KEY_OFFSET))]++;
+      int q = pageOf(d);
+      copyEntry(from, x, target[q], (d - q * entriesPerPage) * entryBytes);
+    }
+    for (int p = 0; p < indexPageCount; p++) {
+      source.returnPage(indexPages[p]);
+    }
+    indexPages = target;
+    return true;
+  }
+
+  /** As many pages as the index holds, in an array as long as {@link #indexPages}; or null (none taken). */
+  private MemorySegment[] takeIndexPages() {
+    MemorySegment[] pages = new MemorySegment[indexPages.length];
+    for (int p = 0; p < indexPageCount; p++) {
+      pages[p] = source.nextPage();
+      if (pages[p] == null) {
+        for (int q = 0; q < p; q++) {
+          source.returnPage(pages[q]);
+        }
+        return null;
+      }
+    }
+    return pages;
+  }
+
+  /** Fills {@code start[0..256]} with the bounds of the buckets of key byte 0. */
+  private void countFirstByte(int[] start) {
+    Arrays.fill(start, 0);
+    for (int i = 0; i < count; i++) {
+      start[prefixByte(i, 0) + 1]++;
+    }
+    for (int b = 1; b < start.length; b++) {
+      start[b] += start[b - 1];
+    }
+  }
+
+  private void copyEntry(MemorySegment from, int x, MemorySegment to, int y) {
+    to.putLong(y, from.getLong(x));
+    if (entryBytes > Long.BYTES) {
+      to.putLong(y + Long.BYTES, from.getLong(x + Long.BYTES));
+      if (entryBytes > 2 * Long.BYTES) {
+        to.putLong(y + 2 * Long.BYTES, from.getLong(x + 2 * Long.BYTES));
+      }
+    }
+  }
+
   private long pointer(int i) {
-    MemorySegment page = indexPages.get(pageOf(i));
-    return page.getLongBigEndian(entryOffset(i) + POINTER_OFFSET);
+    MemorySegment page = indexPages[pageOf(i)];
+    return page.getLongBigEndian(entryOffset(i) + pointerWord) & POINTER_MASK;
   }
 
   // ---------------------------------------------------------------- reading
@@ -315,8 +460,11 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     recordBytes = 0;
     left = null;
     right = null;
-    indexPages.forEach(source::returnPage);
-    indexPages.clear();
+    for (int p = 0; p < indexPageCount; p++) {
+      source.returnPage(indexPages[p]);
+      indexPages[p] = null;
+    }
+    indexPageCount = 0;
     records.returnPages();
   }
 
@@ -345,7 +493,7 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
   @Override
   public String toString() {
     return "NormalizedKeySorter[records=" + count + ", recordBytes=" + recordBytes + ", indexPages="
-        + indexPages.size() + ", recordPages=" + records.pages.size() + ", keyBytes=" + keyBytes + "]";
+        + indexPageCount + ", recordPages=" + records.pages.size() + ", keyBytes=" + keyBytes + "]";
   }
 
   /**

@@ -65,6 +65,28 @@ class IndexSortTest {
     public boolean prefixDecidesOrder() {
       return decides;
     }
+
+    /** Whether {@link #distributeByFirstByte} moves the entries (through a second array). */
+    boolean outOfPlace;
+
+    @Override
+    public boolean distributeByFirstByte(int[] start) {
+      if (!outOfPlace) {
+        return false;
+      }
+      Arrays.fill(start, 0);
+      for (int i = 0; i < values.length; i++) {
+        start[prefixByte(i, 0) + 1]++;
+      }
+      Arrays.parallelPrefix(start, Integer::sum);
+      int[] next = start.clone();
+      int[] copy = new int[values.length];
+      for (int i = 0; i < values.length; i++) {
+        copy[next[prefixByte(i, 0)]++] = values[i];
+      }
+      System.arraycopy(copy, 0, values, 0, values.length);
+      return true;
+    }
   }
 
   static void assertSorts(int[] values, int prefixDivisor) {

@@ -13,10 +13,14 @@ class RadixSortTest {
   private static void assertSorts(int[] values, int divisor, int threshold, String what) {
     int[] expected = values.clone();
     Arrays.sort(expected);
-    IntArray array = new IntArray(values, divisor, divisor == 1);
-    RadixSort.sort(array, threshold);
-    assertThat(array.values).as("%s n=%s divisor=%s threshold=%s", what, values.length, divisor, threshold)
-        .isEqualTo(expected);
+    for (boolean outOfPlace : new boolean[] {false, true}) {
+      IntArray array = new IntArray(values.clone(), divisor, divisor == 1);
+      array.outOfPlace = outOfPlace;
+      RadixSort.sort(array, threshold);
+      assertThat(array.values)
+          .as("%s n=%s divisor=%s threshold=%s outOfPlace=%s", what, values.length, divisor, threshold, outOfPlace)
+          .isEqualTo(expected);
+    }
   }
 
   @Test
@@ -24,7 +28,7 @@ class RadixSortTest {
     Random random = new Random(5);
     for (int n : new int[] {0, 1, 2, 255, 256, 257, 3_000, 40_000}) {
       for (int divisor : new int[] {0, 1, 7, 1 << 20}) {
-        for (int threshold : new int[] {2, 16, RadixSort.BUCKET_THRESHOLD}) {
+        for (int threshold : new int[] {2, 5, RadixSort.BUCKET_THRESHOLD, 256}) {
           assertSorts(random.ints(n).toArray(), divisor, threshold, "any int");
           assertSorts(random.ints(n, -1000, 1000).toArray(), divisor, threshold, "small range");
           assertSorts(random.ints(n, 0, 3).toArray(), divisor, threshold, "three values");
@@ -44,7 +48,7 @@ class RadixSortTest {
     int[] sorted = values.clone();
     Arrays.sort(sorted);
     assertThat(array.values).isEqualTo(sorted);
-    // buckets under 256 entries go to IndexSort, whose insertion sorts (at most 12 entries) compare in full
+    // buckets under BUCKET_THRESHOLD entries go to IndexSort, whose insertion sorts (at most 12 entries) compare in full
     assertThat(array.fullCompares).isLessThan(50_000L * 12);
   }
 
