@@ -320,6 +320,48 @@ final class AggTable {
     row.pointTo(at.segment(), at.offset(), at.sizeInBytes());
   }
 
+  /**
+   * For a spill: gathers the bucket values of every group at the front of the bucket area,
+   * grouped by partition, so that partition {@code p}'s groups are {@code bucketAt(k)} for {@code
+   * k} in {@code [bounds[p], bounds[p + 1])} (the returned bounds). One pass over the buckets
+   * moves the values to the front, then an in-place permutation over the groups (at most one
+   * swap per group) puts each partition together: a spill then reads the bucket area once,
+   * not once per partition. This destroys the hash index: only {@link #clear()} may follow.
+   */
+  int[] groupByPartition() {
+    int parts = partitionSizes.length;
+    int[] bounds = new int[parts + 1];
+    for (int p = 0; p < parts; p++) {
+      bounds[p + 1] = bounds[p] + partitionSizes[p];
+    }
+    long front = 0;
+    for (long i = 0, n = capacity(); i < n; i++) {
+      long value = bucket(i);
+      if (value != 0) {
+        setBucketValue(front++, value); // front <= i: a bucket already read
+      }
+    }
+    int[] next = java.util.Arrays.copyOf(bounds, parts);
+    for (int p = 0; p < parts; p++) {
+      while (next[p] < bounds[p + 1]) {
+        long value = bucket(next[p]);
+        int q = partitionOf((int) value);
+        if (q == p) {
+          next[p]++;
+        } else { // put it in its partition's next place, take what was there
+          long displaced = bucket(next[q]);
+          setBucketValue(next[q]++, value);
+          setBucketValue(next[p], displaced);
+        }
+      }
+    }
+    return bounds;
+  }
+
+  private void setBucketValue(long index, long value) {
+    bucketPages.get((int) (index >>> bucketPageShift)).putLong(((int) index & bucketInPageMask) * BUCKET_BYTES, value);
+  }
+
   /** Empties the table: every page back to the pool but one zeroed bucket page. */
   void clear() {
     MemorySegment first = bucketPages.removeFirst();

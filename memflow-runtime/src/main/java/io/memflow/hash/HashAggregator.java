@@ -322,33 +322,30 @@ public final class HashAggregator implements AutoCloseable {
       spilled = new AggPartition[partitions];
       deepestLevel = Math.max(deepestLevel, level + 1);
     }
+    int[] bounds = table.groupByPartition();
     for (int p = 0; p < partitions; p++) {
-      if (table.partitionSize(p) > 0) {
-        spillPartition(p);
+      if (bounds[p + 1] > bounds[p]) {
+        spillPartition(p, bounds[p], bounds[p + 1]);
       }
     }
     spillCount++;
     table.clear();
   }
 
-  private void spillPartition(int p) throws IOException {
+  /** Writes partition {@code p}'s groups, bucket values {@code [from, to)} after {@link AggTable#groupByPartition}. */
+  private void spillPartition(int p, int from, int to) throws IOException {
     SpillFile file = spills.createFile("hash-agg");
     files.add(file);
     SpillWriter writer = spills.openWriter(file, writerPages);
     int count = 0;
     try {
-      int found = 0; // the partition's groups are written 64 at a time, their records touched first
-      for (long i = 0, n = table.capacity(); i < n; i++) {
-        long bucket = table.bucketAt(i);
-        if (bucket != 0 && table.partitionOf((int) bucket) == p) {
-          batchBuckets[found++] = bucket;
-          if (found == batchBuckets.length) {
-            count += writeGroups(writer, found);
-            found = 0;
-          }
+      for (int k = from; k < to; k += batchBuckets.length) { // 64 at a time, records touched first
+        int n = Math.min(batchBuckets.length, to - k);
+        for (int i = 0; i < n; i++) {
+          batchBuckets[i] = table.bucketAt(k + i);
         }
+        count += writeGroups(writer, n);
       }
-      count += writeGroups(writer, found);
       writer.close();
     } catch (IOException | RuntimeException | Error e) {
       writer.abort();
