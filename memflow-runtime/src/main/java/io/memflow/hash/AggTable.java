@@ -263,8 +263,7 @@ final class AggTable {
   }
 
   private void setBucket(long index, int address, int hash) {
-    long value = (long) (address + 1) << 32 | (hash & 0xFFFF_FFFFL);
-    bucketPages.get((int) (index >>> bucketPageShift)).putLong(((int) index & bucketInPageMask) * BUCKET_BYTES, value);
+    setBucketValue(index, (long) (address + 1) << 32 | (hash & 0xFFFF_FFFFL));
   }
 
   private long freeBucket(int hash) {
