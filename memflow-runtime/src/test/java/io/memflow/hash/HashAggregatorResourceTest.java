@@ -16,6 +16,7 @@ import io.memflow.managed.AllocationPolicy;
 import io.memflow.managed.MemoryAllocationException;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.RowIterator;
+import io.memflow.testing.FaultyFileChannel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -7,12 +7,14 @@ import io.memflow.config.Configuration;
 import io.memflow.config.memory.MemoryPlanner;
 import io.memflow.hash.AggregateFunction;
 import io.memflow.hash.JoinType;
+import io.memflow.io.FileOpener;
 import io.memflow.memory.MemorySegments;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
 import io.memflow.row.RowSchema;
 import io.memflow.row.RowWriter;
 import io.memflow.row.SortField;
+import io.memflow.testing.FaultyFileChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,7 +237,7 @@ class LocalTaskManagerTest {
     Configuration config = Configuration.empty().with("taskmanager.memory.process.size", "1g")
         .with("taskmanager.memory.managed.size", "1m").with("taskmanager.numberOfTaskSlots", "1");
     taskManager = LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
-        .tempDirectories(List.of(temp)).fileOpener(DiskFullChannel.opener(3 << 20)).build();
+        .tempDirectories(List.of(temp)).fileOpener(diskFullAfter(3 << 20)).build();
     Job.Builder job = Job.builder("disk-full");
     Stage src = job.source("orders", 1, ORDERS, orders(400_000));
     Stage sorted = job.sort("sorted", Input.forward(src), SortField.ascending(3));
@@ -300,4 +302,10 @@ class LocalTaskManagerTest {
     }
   }
 
+  /** An opener of spill channels that together accept {@code bytes} bytes, then fail every write. */
+  private static FileOpener diskFullAfter(long bytes) {
+    FaultyFileChannel.Faults faults = new FaultyFileChannel.Faults();
+    faults.writeLimit = bytes;
+    return faults.opener();
+  }
 }

@@ -1,7 +1,6 @@
-package io.memflow.hash;
+package io.memflow.testing;
 
 import io.memflow.io.FileOpener;
-import io.memflow.testing.ForwardingFileChannel;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,16 +12,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * writes fail after {@link Faults#writeLimit} bytes (a full disk), and the byte at {@link
  * Faults#flipReadAt} of all bytes read is flipped (a damaged block).
  */
-final class FaultyFileChannel extends ForwardingFileChannel {
+public final class FaultyFileChannel extends ForwardingFileChannel {
 
   /** What to break, shared by every channel of one opener. */
-  static final class Faults {
-    volatile long writeLimit = Long.MAX_VALUE;
-    volatile long flipReadAt = -1;
-    final AtomicLong written = new AtomicLong();
-    final AtomicLong read = new AtomicLong();
+  public static final class Faults {
+    /** Total bytes all channels may write before every write fails. */
+    public volatile long writeLimit = Long.MAX_VALUE;
+    /** The position, among all bytes read, of a byte to flip; -1 for none. */
+    public volatile long flipReadAt = -1;
+    /** Bytes written so far by all channels. */
+    public final AtomicLong written = new AtomicLong();
+    /** Bytes read so far by all channels. */
+    public final AtomicLong read = new AtomicLong();
 
-    FileOpener opener() {
+    /** An opener of channels that break as these faults say. */
+    public FileOpener opener() {
       return (path, options) -> new FaultyFileChannel(FileChannel.open(path, options), this,
           options.contains(StandardOpenOption.WRITE));
     }
