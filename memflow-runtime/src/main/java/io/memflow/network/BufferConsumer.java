@@ -46,7 +46,8 @@ public final class BufferConsumer implements AutoCloseable {
       throw new IllegalStateException("build: the consumer is closed");
     }
     int end = CommittedPosition.position(committed.readAcquire());
-    // Only this thread empties the spare and a release only fills an empty one: no race here.
+    // Only this thread takes from the spare. A late release may overwrite it between the read
+    // and the clear below; that slice is dropped, never handed out twice (see takeBack).
     Buffer slice = (Buffer) SPARE_SLICE.getAcquire(this);
     if (slice == null) {
       slice = Buffer.pooledSlice(buffer, this);
@@ -64,9 +65,16 @@ public final class BufferConsumer implements AutoCloseable {
     closed = false;
   }
 
-  /** Called by a slice of this consumer once released: keeps it for the next build. */
+  /**
+   * Called by a slice of this consumer once released: keeps it for the next build when the spare
+   * slot is empty. A plain check-then-store, not a CAS: two releasers racing may each store, and
+   * then one slice is dropped (garbage, it holds no reference). A slice enters the slot only from
+   * its own release, so the slot never holds a slice that is still handed out.
+   */
   void takeBack(Buffer slice) {
-    SPARE_SLICE.compareAndSet(this, null, slice);
+    if (SPARE_SLICE.getAcquire(this) == null) {
+      SPARE_SLICE.setRelease(this, slice);
+    }
   }
 
   /** Whether the writer finished (there may still be unread bytes: see {@link #isFullyConsumed()}). */
