@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 /**
  * Sorts any amount of records in a fixed budget of managed memory: records go into in-memory sort
  * buffers on the caller's thread while full buffers are sorted, and if the input does not fit,
- * spilled as sorted runs, on a background thread; the runs are merged with a heap over their
+ * spilled as sorted runs, on background threads; the runs are merged with a heap over their
  * heads, in several passes if there are more than the fan-in. An input that fits in memory never
  * touches the disk. See {@code docs/sorting.md} and {@link SortPipeline} for the design.
  *
@@ -30,7 +30,8 @@ import java.util.function.Supplier;
  * spill early to give back more (while the input is still arriving).
  *
  * <p><b>Threads.</b> One producer thread calls {@link #write} and {@link #sorted()} and reads the
- * result; the sorter runs one background thread of its own. {@link #close()} may be called from
+ * result; the sorter runs two background threads of its own (one that sorts, one that spills
+ * and merges). {@link #close()} may be called from
  * any thread at any time; a call of the producer that is waiting then fails.
  *
  * <p><b>Errors.</b> A failure of the background thread (an I/O error, a comparator or serializer

@@ -12,12 +12,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The buffer circulation of an {@link ExternalSorter} and its background sort/spill thread (with
- * three buffers or more, a second thread that only sorts, so sorting and spilling overlap).
+ * The buffer circulation of an {@link ExternalSorter} and its background threads: one that only
+ * sorts, and one that spills and merges (and sorts when it has nothing to spill), so that
+ * sorting one buffer overlaps writing another.
  *
  * <p><b>Idea.</b> A fixed set of sort buffers circulates between the caller's thread, which fills
- * one at a time, and one background thread, which sorts each full buffer and, once spilling has
- * started, writes it to a run file and empties it:
+ * one at a time, and the background threads, which sort each full buffer and, once spilling has
+ * started, write it to a run file and empty it:
  *
  * <pre>
  *            take                 hand off               sort
@@ -63,7 +64,11 @@ final class SortPipeline<T> {
   private final Combiner<T> combiner;
   private final int maxFanIn;
   private final Thread thread;
-  /** A second background thread that only sorts full buffers; null with fewer than 3 buffers. */
+  /**
+   * A second background thread that only sorts full buffers: buffer B is sorted while A is
+   * written, so the input stalls for the longer of the two steps rather than their sum (Flink's
+   * sorter has separate sort and spill threads too).
+   */
   private final Thread sorter;
 
   private volatile long queuedBytes;
@@ -87,15 +92,12 @@ final class SortPipeline<T> {
     this.combiner = combiner;
     this.maxFanIn = maxFanIn;
     this.thread = Thread.ofPlatform().name(name).daemon().unstarted(this::run);
-    this.sorter = buffers.size() >= 3 ? Thread.ofPlatform().name(name + "-sort").daemon().unstarted(this::sortOnly)
-        : null;
+    this.sorter = Thread.ofPlatform().name(name + "-sort").daemon().unstarted(this::sortOnly);
   }
 
   void start() {
     thread.start();
-    if (sorter != null) {
-      sorter.start();
-    }
+    sorter.start();
   }
 
   // ---------------------------------------------------------------- the caller's side
@@ -261,7 +263,7 @@ final class SortPipeline<T> {
       closed = true;
       lock.notifyAll();
     }
-    for (Thread t : sorter == null ? List.of(thread) : List.of(thread, sorter)) {
+    for (Thread t : List.of(thread, sorter)) {
       if (t.isAlive() && Thread.currentThread() != t) {
         t.interrupt();
         joinUninterruptibly(t);
