@@ -40,6 +40,21 @@ final class ByteArraySerializer implements TypeSerializer<byte[]> {
     return value;
   }
 
+  /**
+   * Reads into {@code reuse} when it has the value's length (an array cannot change its length),
+   * else into a new array.
+   */
+  @Override
+  public byte[] deserialize(byte[] reuse, DataInputView source) throws IOException {
+    int prefix = readPrefix(source);
+    if (prefix == NULL) {
+      return null;
+    }
+    byte[] value = reuse != null && reuse.length == prefix - 1 ? reuse : new byte[prefix - 1];
+    source.readFully(value);
+    return value;
+  }
+
   @Override
   public void copy(DataInputView source, DataOutputView target) throws IOException {
     int prefix = readPrefix(source);

@@ -160,6 +160,22 @@ class SerializersTest {
   }
 
   @Example
+  void byteArraysAreReadIntoReuseOnlyWhenTheLengthMatches() throws IOException {
+    SeekableOutputView out = output(16, false);
+    Serializers.BYTE_ARRAY.serialize(new byte[] {1, 2, 3}, out);
+    Serializers.BYTE_ARRAY.serialize(new byte[] {4, 5}, out);
+    Serializers.BYTE_ARRAY.serialize(null, out);
+    SeekableInputView in = out.toInputView(out.getWritePosition());
+    byte[] reuse = new byte[3];
+    byte[] first = Serializers.BYTE_ARRAY.deserialize(reuse, in);
+    assertThat(first).isSameAs(reuse).containsExactly(1, 2, 3);
+    byte[] second = Serializers.BYTE_ARRAY.deserialize(reuse, in);
+    assertThat(second).isNotSameAs(reuse).containsExactly(4, 5);
+    assertThat(reuse).containsExactly(1, 2, 3);
+    assertThat(Serializers.BYTE_ARRAY.deserialize(second, in)).isNull();
+  }
+
+  @Example
   void aTruncatedValueFailsWithEof() throws IOException {
     SeekableOutputView out = output(16, false);
     Serializers.BYTE_ARRAY.serialize(new byte[20], out);

@@ -26,9 +26,11 @@ import java.util.List;
  * </pre>
  *
  * <p>If the comparator has a normalized key, each head's first {@link #MAX_KEY_BYTES} key bytes
- * are written once, when the head arrives, into a small heap segment (one slot per source), and
- * comparisons look at those bytes first: one byte comparison instead of field-by-field access to
- * two records, with the full comparison only on a tie the key does not decide.
+ * are written once, when the head arrives, into a small heap segment and read back as two
+ * big-endian words (zero-padded), kept per source in two {@code long} arrays. Comparisons look at
+ * those words first (two unsigned long comparisons at most, the same order as comparing the
+ * bytes) instead of field-by-field access to two records, with the full comparison only on a tie
+ * the key does not decide.
  */
 final class MergeIterator<T> implements RecordIterator<T> {
 
@@ -49,14 +51,20 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private boolean closed;
   private final int keyBytes;
   private final boolean keyDecides;
-  private final MemorySegment keys;
+  /** One zero-padded {@link #MAX_KEY_BYTES} slot that {@link #putKey} writes a key into. */
+  private final MemorySegment keySlot;
+  /** Per source: the first and second big-endian word of its head's key. */
+  private final long[] keyHigh;
+  private final long[] keyLow;
 
   MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator) {
     this.sources = new ArrayList<>(sources);
     this.comparator = comparator;
     this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
     this.keyDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
-    this.keys = keyBytes == 0 ? null : MemorySegments.allocateHeap(Math.max(1, sources.size() * keyBytes));
+    this.keySlot = keyBytes == 0 ? null : MemorySegments.allocateHeap(MAX_KEY_BYTES);
+    this.keyHigh = new long[sources.size()];
+    this.keyLow = new long[sources.size()];
     this.heads = new ArrayList<>(sources.size());
     this.spares = new ArrayList<>(java.util.Collections.nCopies(sources.size(), null));
     this.heap = new int[sources.size()];
@@ -126,12 +134,20 @@ final class MergeIterator<T> implements RecordIterator<T> {
 
   private void putKey(int source, T head) {
     if (keyBytes > 0 && head != null) {
-      comparator.putNormalizedKey(head, keys, source * keyBytes, keyBytes);
+      comparator.putNormalizedKey(head, keySlot, 0, keyBytes); // bytes past keyBytes stay zero
+      keyHigh[source] = keySlot.getLongBigEndian(0);
+      keyLow[source] = keySlot.getLongBigEndian(Long.BYTES);
     }
   }
 
   private boolean less(int a, int b) {
-    int c = keyBytes > 0 ? keys.compare(keys, a * keyBytes, b * keyBytes, keyBytes) : 0;
+    int c = 0;
+    if (keyBytes > 0) {
+      c = Long.compareUnsigned(keyHigh[a], keyHigh[b]);
+      if (c == 0) {
+        c = Long.compareUnsigned(keyLow[a], keyLow[b]);
+      }
+    }
     if (c == 0 && !keyDecides) {
       c = comparator.compare(heads.get(a), heads.get(b));
     }
