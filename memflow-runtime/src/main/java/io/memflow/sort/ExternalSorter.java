@@ -16,9 +16,9 @@ import java.util.function.Supplier;
 /**
  * Sorts any amount of records in a fixed budget of managed memory: records go into in-memory sort
  * buffers on the caller's thread while full buffers are sorted, and if the input does not fit,
- * spilled as sorted runs, on background threads; the runs are merged with a heap over their
- * heads, in several passes if there are more than the fan-in. An input that fits in memory never
- * touches the disk. See {@code docs/sorting.md} and {@link SortPipeline} for the design.
+ * spilled as sorted runs, on background threads; the runs are merged with a tree of losers
+ * over their heads, in several passes if there are more than the fan-in. An input that fits in
+ * memory never touches the disk. See {@code docs/sorting.md} and {@link SortPipeline} for the design.
  *
  * <p>Use: {@link #write} every record, then {@link #sorted()} once for the records in order, then
  * {@link #close()}. With a {@link Combiner}, records with equal keys are combined into one when a

@@ -9,10 +9,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A k-way merge of sorted iterators: a binary min-heap over the current record of each source
- * (its head); {@link #next()} returns the smallest head and refills it from its source, with
- * {@code O(log k)} comparisons. Equal heads come out in source order. Not thread-safe; {@link
- * #close()} closes every source.
+ * A k-way merge of sorted iterators: a tree of losers (a tournament) over the current record of
+ * each source (its head); {@link #next()} returns the winner and refills it from its source,
+ * replaying only the matches on the path from that source to the root: {@code ceil(log2 k)}
+ * comparisons, one per level (a binary heap needs two per level). Equal heads come out in source
+ * order. Exhausted sources lose every match. Not thread-safe; {@link #close()} closes every
+ * source.
  *
  * <p>The smallest head is refilled lazily, at the start of the following call, so the record just
  * returned stays valid until then. With {@link #next(Object)}, each source reads into a spare
@@ -21,8 +23,10 @@ import java.util.List;
  * serializer reuses.
  *
  * <pre>
- *   heap[0] = index of the source with the smallest head
- *   heap[i] &lt;= heap[2i + 1], heap[2i + 2]     (by comparator, then source index)
+ *   k sources: leaves k .. 2k-1 (source i is leaf k + i), matches 1 .. k-1 (node n plays the
+ *   winners of nodes 2n and 2n+1)
+ *   tree[n] = the loser of match n,  tree[0] = the overall winner
+ *   order: by key, then by comparator, then by source index (a strict total order)
  * </pre>
  *
  * <p>If the comparator has a normalized key, each head's first {@link #MAX_KEY_BYTES} key bytes
@@ -45,8 +49,10 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private int pending = -1;
   /** Whether that head was returned by {@link #next(Object)} (so it may be reused). */
   private boolean pendingReusable;
-  private final int[] heap;
-  private int size;
+  /** tree[0] the winner, tree[1 .. k-1] the loser of each match; see the class comment. */
+  private final int[] tree;
+  /** Per source: whether it is exhausted (its head is null). */
+  private final boolean[] exhausted;
   private boolean started;
   private boolean closed;
   private final int keyBytes;
@@ -67,7 +73,8 @@ final class MergeIterator<T> implements RecordIterator<T> {
     this.keyLow = new long[sources.size()];
     this.heads = new ArrayList<>(sources.size());
     this.spares = new ArrayList<>(java.util.Collections.nCopies(sources.size(), null));
-    this.heap = new int[sources.size()];
+    this.tree = new int[Math.max(1, sources.size())];
+    this.exhausted = new boolean[sources.size()];
   }
 
   private void start() throws IOException {
@@ -76,13 +83,27 @@ final class MergeIterator<T> implements RecordIterator<T> {
       T head = sources.get(i).next();
       heads.add(head);
       putKey(i, head);
-      if (head != null) {
-        heap[size++] = i;
-      }
+      exhausted[i] = head == null;
     }
-    for (int i = size / 2 - 1; i >= 0; i--) {
-      siftDown(i);
+    if (!sources.isEmpty()) {
+      tree[0] = play(1);
     }
+  }
+
+  /** Plays the matches below {@code node} (a leaf if at least k), storing losers; returns the winner. */
+  private int play(int node) {
+    int k = sources.size();
+    if (node >= k) {
+      return node - k;
+    }
+    int left = play(2 * node);
+    int right = play(2 * node + 1);
+    if (less(left, right)) {
+      tree[node] = right;
+      return left;
+    }
+    tree[node] = left;
+    return right;
   }
 
   @Override
@@ -106,15 +127,15 @@ final class MergeIterator<T> implements RecordIterator<T> {
     if (pending >= 0) {
       refillTop();
     }
-    if (size == 0) {
+    if (sources.isEmpty() || exhausted[tree[0]]) {
       return null;
     }
-    pending = heap[0];
+    pending = tree[0];
     pendingReusable = reusing;
     return heads.get(pending);
   }
 
-  /** Refills the source at the top of the heap, whose head the caller has let go of. */
+  /** Refills the winner's source, whose head the caller has let go of, and replays its path. */
   private void refillTop() throws IOException {
     int source = pending;
     pending = -1;
@@ -126,10 +147,16 @@ final class MergeIterator<T> implements RecordIterator<T> {
     }
     heads.set(source, refill);
     putKey(source, refill);
-    if (refill == null) {
-      heap[0] = heap[--size];
+    exhausted[source] = refill == null;
+    int winner = source;
+    for (int node = (source + sources.size()) >>> 1; node >= 1; node >>>= 1) {
+      int loser = tree[node];
+      if (less(loser, winner)) {
+        tree[node] = winner;
+        winner = loser;
+      }
     }
-    siftDown(0);
+    tree[0] = winner;
   }
 
   private void putKey(int source, T head) {
@@ -140,7 +167,11 @@ final class MergeIterator<T> implements RecordIterator<T> {
     }
   }
 
+  /** Whether source {@code a}'s head comes before source {@code b}'s; exhausted sources come last. */
   private boolean less(int a, int b) {
+    if (exhausted[a] || exhausted[b]) {
+      return exhausted[a] ? exhausted[b] && a < b : true;
+    }
     int c = 0;
     if (keyBytes > 0) {
       c = Long.compareUnsigned(keyHigh[a], keyHigh[b]);
@@ -152,25 +183,6 @@ final class MergeIterator<T> implements RecordIterator<T> {
       c = comparator.compare(heads.get(a), heads.get(b));
     }
     return c < 0 || (c == 0 && a < b);
-  }
-
-  private void siftDown(int i) {
-    while (true) {
-      int child = 2 * i + 1;
-      if (child >= size) {
-        return;
-      }
-      if (child + 1 < size && less(heap[child + 1], heap[child])) {
-        child++;
-      }
-      if (!less(heap[child], heap[i])) {
-        return;
-      }
-      int t = heap[i];
-      heap[i] = heap[child];
-      heap[child] = t;
-      i = child;
-    }
   }
 
   @Override
