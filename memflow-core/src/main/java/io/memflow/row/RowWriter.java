@@ -5,6 +5,9 @@ import static io.memflow.row.RowLayout.VAR_OFFSET_IN_SLOT;
 
 import io.memflow.memory.MemorySegment;
 import io.memflow.memory.MemorySegments;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -17,6 +20,10 @@ import java.util.Objects;
  * {@link #writeTo} copies, so the writer may be reset and reused right after.
  */
 public final class RowWriter {
+
+  /** The little-endian ints of the row buffer, for the slots {@link #copyFields} rewrites. */
+  private static final VarHandle INT_LE =
+      MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final RowSchema schema;
   private final int fieldCount;
@@ -135,6 +142,64 @@ public final class RowWriter {
       }
     };
   }
+
+  /**
+   * Sets fields {@code at} to {@code at + n - 1} to the {@code n} fields of {@code from}, as {@link
+   * #copyField} would one by one, but with one copy of {@code from}'s slots and one of its variable
+   * part (whose offsets are then moved to where it lands): how a join builds its output rows.
+   *
+   * @throws IllegalArgumentException if a field's type differs, a null value meets a field that is
+   *     not nullable, or a variable field of {@code from} lies outside its row
+   * @throws IndexOutOfBoundsException if the fields do not fit from {@code at}
+   */
+  public RowWriter copyFields(int at, BinaryRow from) {
+    RowSchema fromSchema = from.schema();
+    int n = fromSchema.fieldCount();
+    Objects.checkFromIndexSize(at, n, fieldCount);
+    for (int k = 0; k < n; k++) {
+      FieldType type = fromSchema.type(k);
+      if (schema.type(at + k) != type) {
+        throw new IllegalArgumentException(
+            "field=" + (at + k) + " (" + schema.field(at + k) + ") is " + schema.type(at + k) + ", not " + type);
+      }
+      if (from.isNullAt(k)) {
+        setNull(at + k);
+      } else {
+        markSet(at + k);
+      }
+    }
+    int fromFixed = RowLayout.fixedPartBytes(n);
+    int variableBytes = from.sizeInBytes() - fromFixed;
+    ensureCapacity(variableBytes);
+    int slots = RowLayout.slotOffset(fieldCount, at);
+    MemorySegment source = from.segment();
+    source.get(from.offset() + RowLayout.bitmapBytes(n), buffer, slots, n * RowLayout.SLOT_BYTES);
+    source.get(from.offset() + fromFixed, buffer, end, variableBytes);
+    moveVariableOffsets(at, fromSchema, fromFixed, from.sizeInBytes());
+    end += variableBytes;
+    return this;
+  }
+
+  /**
+   * After {@link #copyFields}: points the slots of the copied non-null variable fields at their
+   * bytes, which moved from offset {@code fromFixed} of a row of {@code fromLength} bytes to {@code
+   * end} here.
+   */
+  private void moveVariableOffsets(int at, RowSchema fromSchema, int fromFixed, int fromLength) {
+    int shift = end - fromFixed;
+    for (int k = 0; k < fromSchema.fieldCount(); k++) {
+      boolean isNull = (buffer[RowLayout.nullByteOffset(at + k)] & RowLayout.nullBitMask(at + k)) != 0;
+      if (fromSchema.type(k).isFixedWidth() || isNull) {
+        continue;
+      }
+      int slot = RowLayout.slotOffset(fieldCount, at + k);
+      int start = (int) INT_LE.get(buffer, slot + VAR_OFFSET_IN_SLOT);
+      int size = (int) INT_LE.get(buffer, slot + VAR_LENGTH_IN_SLOT);
+      RowLayout.checkVariable(k, start, size, fromFixed, fromLength);
+      INT_LE.set(buffer, slot + VAR_OFFSET_IN_SLOT, start + shift);
+    }
+  }
+
 
   /**
    * Sets field {@code i} to null.

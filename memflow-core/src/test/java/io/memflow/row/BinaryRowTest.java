@@ -235,4 +235,77 @@ class BinaryRowTest {
     RowSchema other = RowSchema.builder().field("s", FieldType.LONG).build();
     assertThatThrownBy(() -> new RowWriter(other).copyField(0, from, 3)).isInstanceOf(IllegalArgumentException.class);
   }
+  @Provide
+  Arbitrary<List<Batch>> pairsOfBatches() {
+    return Rows.schemas(40).flatMap(schema -> Rows.rows(schema).list().ofMinSize(1).ofMaxSize(4)
+        .map(rows -> new Batch(schema, rows))).list().ofSize(2);
+  }
+
+  @Property(tries = 300)
+  void copyFieldsBuildsTheSameBytesAsSettingEveryField(
+      @ForAll("pairsOfBatches") List<Batch> pair, @ForAll boolean offHeap, @ForAll boolean rightFirst) {
+    Batch left = pair.get(0);
+    Batch right = pair.get(1);
+    RowSchema.Builder joined = RowSchema.builder();
+    left.schema().fields().forEach(joined::add);
+    right.schema().fields().forEach(f -> joined.add(new RowSchema.Field("r." + f.name(), f.type(), f.nullable())));
+    RowSchema schema = joined.build();
+    RowWriter writer = new RowWriter(schema);
+    int leftFields = left.schema().fieldCount();
+    for (Object[] l : left.rows()) {
+      for (Object[] r : right.rows()) {
+        BinaryRow from = placed(RowWriter.row(left.schema(), l), offHeap);
+        BinaryRow other = placed(RowWriter.row(right.schema(), r), offHeap);
+        writer.reset();
+        if (rightFirst) {
+          writer.copyFields(leftFields, other).copyFields(0, from);
+        } else {
+          writer.copyFields(0, from).copyFields(leftFields, other);
+        }
+        BinaryRow built = writer.toRow();
+        Object[] values = concat(l, r);
+        assertThat(built.toValues()).as(Rows.show(values)).isEqualTo(canonical(values));
+        if (!rightFirst) { // the variable parts in field order, as setAll appends them
+          assertThat(bytesOf(built)).isEqualTo(bytesOf(new RowWriter(schema).setAll(values).toRow()));
+        }
+      }
+    }
+  }
+
+  @Example
+  void copyFieldsChecksTypesNullabilityAndRoomLikeCopyField() {
+    RowSchema nullable = RowSchema.builder().nullableField("s", FieldType.STRING).field("l", FieldType.LONG).build();
+    BinaryRow from = RowWriter.row(nullable, null, 5L);
+    RowSchema strict = RowSchema.builder().field("s", FieldType.STRING).field("l", FieldType.LONG).build();
+    assertThatThrownBy(() -> new RowWriter(strict).copyFields(0, from))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("field=0 (s STRING NOT NULL) is not nullable");
+    RowSchema swapped = RowSchema.builder().field("l", FieldType.LONG).nullableField("s", FieldType.STRING).build();
+    assertThatThrownBy(() -> new RowWriter(swapped).copyFields(0, from))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is LONG, not STRING");
+    assertThatThrownBy(() -> new RowWriter(nullable).copyFields(1, from)).isInstanceOf(IndexOutOfBoundsException.class);
+    RowWriter twice = new RowWriter(nullable).copyFields(0, from);
+    assertThatThrownBy(() -> twice.copyFields(0, from)).isInstanceOf(IllegalStateException.class).hasMessageContaining("already set");
+  }
+
+  /** A copy of {@code row} at offset 13 of a page of its own (off-heap or heap). */
+  private BinaryRow placed(BinaryRow row, boolean offHeap) {
+    MemorySegment page = offHeap ? MemorySegments.allocateOffHeap(row.sizeInBytes() + 20) : MemorySegments.allocateHeap(row.sizeInBytes() + 20);
+    pages.add(page);
+    row.segment().copyTo(row.offset(), page, 13, row.sizeInBytes());
+    BinaryRow placed = new BinaryRow(row.schema());
+    placed.pointTo(page, 13, row.sizeInBytes());
+    return placed;
+  }
+
+  private static byte[] bytesOf(BinaryRow row) {
+    byte[] bytes = new byte[row.sizeInBytes()];
+    row.segment().get(row.offset(), bytes);
+    return bytes;
+  }
+
+  private static Object[] concat(Object[] a, Object[] b) {
+    Object[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
 }

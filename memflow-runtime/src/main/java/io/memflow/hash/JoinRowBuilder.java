@@ -66,12 +66,12 @@ final class JoinRowBuilder {
   }
 
   private void copy(BinaryRow from, RowSchema schema, int at) {
+    if (from != null) {
+      writer.copyFields(at, from);
+      return;
+    }
     for (int i = 0; i < schema.fieldCount(); i++) {
-      if (from == null) {
-        writer.setNull(at + i);
-      } else {
-        writer.copyField(at + i, from, i);
-      }
+      writer.setNull(at + i);
     }
   }
 }
