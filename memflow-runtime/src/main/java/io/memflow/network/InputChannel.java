@@ -46,6 +46,16 @@ final class InputChannel implements BufferListener {
 
   // ---------------------------------------------------------------- sender side
 
+  /** Producer: the subpartition has something to send; wakes the consumer, which pulls it. */
+  void dataAvailable() {
+    gate.wakeUp();
+  }
+
+  /** Pulls what the sender has for the credit announced, on the calling (consumer) thread. */
+  void pull() {
+    sender.trySend();
+  }
+
   /** Called by the sender (which owns {@code data}) with credit: copies into a credit buffer. */
   void receive(Buffer data, int senderBacklog) {
     synchronized (this) {

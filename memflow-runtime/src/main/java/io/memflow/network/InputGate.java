@@ -3,6 +3,7 @@ package io.memflow.network;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The consumer side of a local exchange: reads one subpartition of each of several {@link
@@ -19,8 +20,10 @@ import java.util.Objects;
  * (the exclusive credit), max {@code 2 * channels + 8} (8 floating), as in Flink.
  *
  * <p><b>Threads and ownership.</b> One consumer thread calls {@link #pollNext()}, {@link
- * #getNext()} and {@link #close()}; it owns each delivered buffer and releases it. Producers'
- * threads deliver concurrently.
+ * #getNext()} and {@link #close()}; it owns each delivered buffer and releases it. It also does
+ * the sending: a channel found empty pulls from its producer's subpartition, copying into its
+ * credit buffers. Producers' threads only wake the consumer (a counter; the monitor only when the
+ * consumer waits), so a producer never waits for a consumer's copy.
  */
 public final class InputGate implements AutoCloseable {
 
@@ -33,7 +36,8 @@ public final class InputGate implements AutoCloseable {
   private final BufferPool pool;
   private final List<InputChannel> channels = new ArrayList<>();
   private final Object signal = new Object();
-  private long wakeUps;
+  private final AtomicLong wakeUps = new AtomicLong();
+  private volatile boolean waiting;
   private int next;
   private boolean closed;
 
@@ -96,7 +100,7 @@ public final class InputGate implements AutoCloseable {
 
   private Delivery pollChannel(InputChannel channel) {
     Buffer buffer;
-    while ((buffer = channel.poll()) != null) {
+    while ((buffer = nextBuffer(channel)) != null) {
       channel.topUp();
       channel.announceCredit();
       if (buffer.isData()) {
@@ -108,6 +112,16 @@ public final class InputGate implements AutoCloseable {
     return null;
   }
 
+  /** A buffer the channel holds, or else one pulled from its sender now. */
+  private static Buffer nextBuffer(InputChannel channel) {
+    Buffer buffer = channel.poll();
+    if (buffer == null) {
+      channel.pull();
+      buffer = channel.poll();
+    }
+    return buffer;
+  }
+
   /**
    * Waits for the next data buffer.
    *
@@ -115,10 +129,7 @@ public final class InputGate implements AutoCloseable {
    */
   public Delivery getNext() throws InterruptedException {
     while (true) {
-      long seen;
-      synchronized (signal) {
-        seen = wakeUps;
-      }
+      long seen = wakeUps.get();
       Delivery d = pollNext();
       if (d != null) {
         return d;
@@ -126,10 +137,25 @@ public final class InputGate implements AutoCloseable {
       if (isFinished()) {
         return null;
       }
-      synchronized (signal) {
-        while (wakeUps == seen) {
+      awaitWakeUp(seen);
+    }
+  }
+
+  /**
+   * Waits until {@link #wakeUp()} ran after {@code seen} was read. A waker takes the monitor only
+   * when {@code waiting} is set: it increments the counter, then reads the flag; this thread sets
+   * the flag, then reads the counter. Both are volatile, so at least one of them sees the other's
+   * write: either the waker notifies, or this thread does not wait.
+   */
+  private void awaitWakeUp(long seen) throws InterruptedException {
+    synchronized (signal) {
+      waiting = true;
+      try {
+        while (wakeUps.get() == seen) {
           signal.wait();
         }
+      } finally {
+        waiting = false;
       }
     }
   }
@@ -154,11 +180,13 @@ public final class InputGate implements AutoCloseable {
     return pool;
   }
 
-  /** Something arrived or credit is waiting to be announced: wakes the consumer. */
+  /** Something arrived or credit is waiting to be announced: wakes the consumer. Any thread. */
   void wakeUp() {
-    synchronized (signal) {
-      wakeUps++;
-      signal.notifyAll();
+    wakeUps.incrementAndGet();
+    if (waiting) {
+      synchronized (signal) {
+        signal.notifyAll();
+      }
     }
   }
 

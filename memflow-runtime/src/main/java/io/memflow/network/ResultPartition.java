@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * N + 1}, max {@code 2N + 8}, at most 10 buffers per subpartition, Flink's overdraft. Before a
  * record starts a new buffer, {@link #emitRecord} waits until the pool is available (a buffer is
  * free and no subpartition holds its maximum); a record already started continues into overdraft
- * buffers. A buffer returns to the pool once its bytes were copied into a consumer's credit.
+ * buffers. A buffer returns to the pool once its bytes were copied into a consumer's credit; the
+ * consumer's thread does that copy, the producer only wakes it.
  *
  * <p><b>Threads and ownership.</b> One producer thread calls {@code emitRecord}, {@code flush},
  * {@code finish} and {@code close}; consumers attach from their own threads. The producer owns the
@@ -188,7 +189,7 @@ public final class ResultPartition implements AutoCloseable {
   private void send(int subpartition) {
     CreditBasedSender sender = senders.get(subpartition);
     if (sender != null) {
-      sender.trySend();
+      sender.dataAvailable();
     }
   }
 
