@@ -3,6 +3,7 @@ package io.memflow.cli;
 import io.memflow.csv.CsvFormat;
 import io.memflow.csv.CsvRowReader;
 import io.memflow.csv.CsvSchemas;
+import io.memflow.csv.CsvSplits;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
 import io.memflow.row.RowSchema;
@@ -61,16 +62,41 @@ final class CsvInputs {
     }
   }
 
-  /** A source reading every row of {@code file} (run it with parallelism 1). */
+  /**
+   * A source reading {@code file}: with parallelism {@code n}, subtask {@code k} reads the rows of
+   * range {@code k} of {@link CsvSplits} (cut once, by the first subtask that asks).
+   */
   static Source source(Path file, RowSchema schema) {
+    CsvFormat format = CsvFormat.forPath(file);
+    Ranges ranges = new Ranges(file, format);
     return (ctx, out) -> {
-      try (CsvRowReader reader = CsvRowReader.open(file, CsvFormat.forPath(file), schema)) {
+      CsvSplits.Split range = ranges.of(ctx.parallelism()).get(ctx.subtask());
+      try (CsvRowReader reader = CsvRowReader.open(file, format, schema, range)) {
         BinaryRow row;
         while ((row = reader.next()) != null) {
           out.collect(row);
         }
       }
     };
+  }
+
+  /** The ranges of one file, cut on first use; thread-safe. */
+  private static final class Ranges {
+    private final Path file;
+    private final CsvFormat format;
+    private List<CsvSplits.Split> splits;
+
+    Ranges(Path file, CsvFormat format) {
+      this.file = file;
+      this.format = format;
+    }
+
+    synchronized List<CsvSplits.Split> of(int n) throws IOException {
+      if (splits == null || splits.size() != n) {
+        splits = CsvSplits.split(file, format, n);
+      }
+      return splits;
+    }
   }
 
   /** The index of column {@code name} of {@code file}. */

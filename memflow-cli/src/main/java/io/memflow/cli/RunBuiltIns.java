@@ -66,9 +66,9 @@ final class RunBuiltIns {
       return CsvInputs.schema(input, types);
     }
 
-    /** The stage reading the input (one subtask). */
-    Stage read(Job.Builder job, RowSchema schema) {
-      return job.source("read", 1, schema, CsvInputs.source(input, schema));
+    /** The stage reading the input with {@code parallelism} subtasks, each a range of the file. */
+    Stage read(Job.Builder job, RowSchema schema, int parallelism) {
+      return job.source("read", parallelism, schema, CsvInputs.source(input, schema));
     }
   }
 
@@ -83,8 +83,8 @@ final class RunBuiltIns {
       RowSchema schema = schema();
       SortField[] keys = CsvInputs.sortKeys(schema, input, by);
       Job.Builder job = Job.builder("sort");
-      Stage read = read(job, schema);
-      Stage sorted = job.sort("sort", Input.forward(read), keys);
+      Stage read = read(job, schema, parallelism());
+      Stage sorted = job.sort("sort", parallelism() == 1 ? Input.forward(read) : Input.global(read), keys);
       job.sink("write", 1, Input.forward(sorted), () -> new CsvSink(output, schema));
       return job.build();
     }
@@ -107,7 +107,7 @@ final class RunBuiltIns {
       int[] groups = CsvInputs.columns(schema, input, groupBy, "--group-by");
       AggregateFunction[] functions = functions(schema);
       Job.Builder job = Job.builder("aggregate");
-      Stage read = read(job, schema);
+      Stage read = read(job, schema, parallelism());
       Stage totals;
       try {
         totals = job.aggregate("aggregate", parallelism(), Input.hash(read, groups), groups, functions);
@@ -189,8 +189,8 @@ final class RunBuiltIns {
         }
       }
       Job.Builder job = Job.builder("join");
-      Stage build = job.source("read-right", 1, rightSchema, CsvInputs.source(right, rightSchema));
-      Stage probe = job.source("read-left", 1, leftSchema, CsvInputs.source(left, leftSchema));
+      Stage build = job.source("read-right", parallelism(), rightSchema, CsvInputs.source(right, rightSchema));
+      Stage probe = job.source("read-left", parallelism(), leftSchema, CsvInputs.source(left, leftSchema));
       Stage joined = job.join("join", parallelism(), Input.hash(build, rightKeys), rightKeys,
           Input.hash(probe, leftKeys), leftKeys, joinType);
       job.sink("write", 1, Input.global(joined), () -> new CsvSink(output, joined.outputSchema()));

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** End-to-end tests of {@code memflow run}: built-in jobs against references, errors, reports. */
@@ -66,13 +67,13 @@ class RunCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"64m", "1m"})
-  void sortsAFileByAmountDescendingThenIdLikeAReferenceSort(String managed) throws IOException {
+  @CsvSource({"64m, 1", "1m, 2"})
+  void sortsAFileByAmountDescendingThenIdLikeAReferenceSort(String managed, String parallelism) throws IOException {
     Path orders = generate("orders.csv", 60_000);
     Path sorted = dir.resolve("sorted.csv");
 
     int code = run("run", "sort", "--input", orders.toString(), "--by", "amount:desc,id", "--output", sorted.toString(),
-        "-D", "taskmanager.memory.managed.size=" + managed);
+        "-D", "taskmanager.memory.managed.size=" + managed, "--parallelism", parallelism);
 
     assertThat(code).as(err.toString()).isZero();
     List<String[]> expected = new ArrayList<>(rows(orders));
@@ -207,7 +208,9 @@ class RunCommandTest {
     Path output = dir.resolve("o.csv");
     Files.writeString(output, "old contents\n");
 
-    int code = run("run", "sort", "--input", input.toString(), "--by", "amount", "--output", output.toString());
+    // three readers: the bad row is in the last one's range, which still names the file's line
+    int code = run("run", "sort", "--input", input.toString(), "--by", "amount", "--output", output.toString(),
+        "--parallelism", "3");
 
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("line 30002").contains("column 2").contains("amount");

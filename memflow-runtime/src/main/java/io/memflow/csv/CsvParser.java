@@ -55,12 +55,24 @@ final class CsvParser implements AutoCloseable {
   private int unescapedLength;
 
   CsvParser(InputStream in, Path path, CsvFormat format, int bufferBytes) throws IOException {
+    this(in, path, format, bufferBytes, true, 1);
+  }
+
+  /**
+   * A parser of {@code in}, which starts a file ({@code fileStart}: a byte order mark is skipped)
+   * or a range of one whose first row is on line {@code firstLine}.
+   */
+  CsvParser(InputStream in, Path path, CsvFormat format, int bufferBytes, boolean fileStart, long firstLine)
+      throws IOException {
     this.in = in;
     this.path = path;
     this.delimiter = format.delimiter();
     this.buf = new byte[bufferBytes];
+    this.line = firstLine;
     fill();
-    skipByteOrderMark();
+    if (fileStart) {
+      skipByteOrderMark();
+    }
   }
 
   private void skipByteOrderMark() throws IOException {

@@ -6,7 +6,6 @@ import io.memflow.row.RowIterator;
 import io.memflow.row.RowSchema;
 import io.memflow.row.RowWriter;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -57,21 +56,51 @@ public final class CsvRowReader implements RowIterator {
 
   /** As {@link #open(Path, CsvFormat, RowSchema)} with a first buffer of {@code bufferBytes} (tests). */
   static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, int bufferBytes) throws IOException {
-    CsvParser parser = new CsvParser(Files.newInputStream(path), path, format, bufferBytes);
+    return open(path, format, schema, new CsvSplits.Split(0, Long.MAX_VALUE, 1), bufferBytes);
+  }
+
+  /**
+   * Opens one range of {@code path} from {@link CsvSplits}: the rows starting in it. The first
+   * range's header is checked as by {@link #open(Path, CsvFormat, RowSchema)}; errors in any range
+   * name the line a read of the whole file would name.
+   *
+   * @throws CsvException if the first range's header does not match
+   * @throws IOException if the file cannot be opened
+   */
+  public static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, CsvSplits.Split split)
+      throws IOException {
+    return open(path, format, schema, split, 1 << 20);
+  }
+
+  static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, CsvSplits.Split split, int bufferBytes)
+      throws IOException {
+    FileRangeInputStream in = FileRangeInputStream.open(path, split.start(), split.end());
+    CsvParser parser;
     try {
-      List<String> names = CsvSchemas.header(parser, path);
-      for (int c = 0; c < Math.max(names.size(), schema.fieldCount()); c++) {
-        String expected = c < schema.fieldCount() ? schema.field(c).name() : null;
-        String actual = c < names.size() ? names.get(c) : null;
-        if (expected == null || !expected.equals(actual)) {
-          throw new CsvException(path, 1, c + 1, actual, "the header has columns " + names + " where " + schema
-              + " was expected; read the file with its own schema");
-        }
+      parser = new CsvParser(in, path, format, bufferBytes, split.isFirst(), split.firstLine());
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+    try {
+      if (split.isFirst()) {
+        checkHeader(path, schema, CsvSchemas.header(parser, path));
       }
       return new CsvRowReader(path, schema, parser);
     } catch (IOException | RuntimeException e) {
       parser.close();
       throw e;
+    }
+  }
+
+  private static void checkHeader(Path path, RowSchema schema, List<String> names) throws CsvException {
+    for (int c = 0; c < Math.max(names.size(), schema.fieldCount()); c++) {
+      String expected = c < schema.fieldCount() ? schema.field(c).name() : null;
+      String actual = c < names.size() ? names.get(c) : null;
+      if (expected == null || !expected.equals(actual)) {
+        throw new CsvException(path, 1, c + 1, actual, "the header has columns " + names + " where " + schema
+            + " was expected; read the file with its own schema");
+      }
     }
   }
 
