@@ -108,6 +108,22 @@ public final class BufferBuilder implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Appends a 4-byte big-endian {@code length} and then {@code length} bytes of {@code src} from
+   * {@code offset}, and commits, if both fit; else appends nothing and returns false.
+   */
+  public boolean appendFramedAndCommit(MemorySegment src, int offset, int length) {
+    checkAppendable();
+    if (capacity - position - Integer.BYTES < length) {
+      return false;
+    }
+    segment.putIntBigEndian(position, length);
+    src.copyTo(offset, segment, position + Integer.BYTES, length);
+    position += Integer.BYTES + length;
+    committed.publishRelease(position, false);
+    return true;
+  }
+
   /** {@link #append(ByteBuffer)} then {@link #commit()}. */
   public int appendAndCommit(ByteBuffer src) {
     int n = append(src);

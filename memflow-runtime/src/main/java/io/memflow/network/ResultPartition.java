@@ -104,6 +104,13 @@ public final class ResultPartition implements AutoCloseable {
   public void emitRecord(int subpartition, MemorySegment record, int offset, int length)
       throws InterruptedException {
     checkWritable();
+    BufferBuilder current = builders[subpartition];
+    if (current != null && current.appendFramedAndCommit(record, offset, length)) {
+      if (current.isFull()) {
+        finishBuilder(subpartition);
+      }
+      return; // the common case: length and bytes in the current buffer, one commit
+    }
     writeLength(subpartition, length);
     int written = 0;
     while (written < length) {

@@ -63,6 +63,29 @@ class BufferBuilderTest {
   }
 
   @Test
+  void aFramedRecordIsAppendedAndCommittedWholeOrNotAtAll() {
+    BufferBuilder builder = builder(16);
+    BufferConsumer consumer = builder.createBufferConsumer();
+    MemorySegment src = MemorySegments.allocateHeap(16);
+    for (int i = 0; i < 16; i++) {
+      src.put(i, (byte) (i + 1));
+    }
+    assertThat(builder.appendFramedAndCommit(src, 2, 3)).isTrue();
+    assertThat(consumer.unreadBytes()).isEqualTo(7);
+    assertThat(builder.appendFramedAndCommit(src, 0, 6)).isFalse(); // 4 + 6 > 9 left
+    assertThat(builder.writtenBytes()).isEqualTo(7);
+    assertThat(builder.appendFramedAndCommit(src, 0, 5)).isTrue(); // exactly full
+    assertThat(builder.isFull()).isTrue();
+    Buffer built = consumer.build();
+    assertThat(bytes(built)).containsExactly(0, 0, 0, 3, 3, 4, 5, 0, 0, 0, 5, 1, 2, 3, 4, 5);
+    built.release();
+    builder.finish();
+    assertThatThrownBy(() -> builder.appendFramedAndCommit(src, 0, 0)).isInstanceOf(IllegalStateException.class);
+    builder.close();
+    consumer.close();
+  }
+
+  @Test
   void finishMarksTheEndAfterTheLastBytes() {
     BufferBuilder builder = builder(16);
     BufferConsumer consumer = builder.createBufferConsumer();
