@@ -21,3 +21,30 @@ memflow_build_if_stale() {
   fi
   rm -f "$log"
 }
+
+# memflow_aot_cache_if_stale JAR CACHE: makes CACHE, a JDK AOT cache (JEP 483/514: classes
+# loaded and linked ahead of time) for JAR, when it is missing or older than JAR, from a training
+# run of the default job on 50 k rows. About 5 s once per build; it takes about 0.4 s off the
+# start of every later JVM (launcher and TaskManager). Method profiles are left out
+# (-AOTRecordTraining): replaying the small run's profiles made 5 M-row jobs slower. A failure
+# only costs the speed-up: the JVM ignores a missing or stale cache.
+memflow_aot_cache_if_stale() {
+  local jar=$1 cache=$2
+  if [ -f "$cache" ] && [ "$cache" -nt "$jar" ]; then
+    return 0
+  fi
+  echo "memflow: preparing the start-up cache (once per build)..." >&2
+  local work
+  work=$(mktemp -d)
+  rm -f "$cache"
+  if ! (cd "$work" && MEMFLOW_NO_RELAUNCH=1 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
+      -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:AOTCacheOutput="$cache.tmp" -jar "$jar" run --rows 50000 --progress none --tmp-dir "$work" \
+      >"$work/log.txt" 2>&1) || [ ! -s "$cache.tmp" ]; then
+    echo "memflow: the start-up cache could not be made (see below); running without it." >&2
+    tail -n 5 "$work/log.txt" >&2
+    rm -f "$cache.tmp"
+  else
+    mv "$cache.tmp" "$cache"
+  fi
+  rm -rf "$work"
+}

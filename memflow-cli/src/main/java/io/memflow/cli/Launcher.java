@@ -2,6 +2,8 @@ package io.memflow.cli;
 
 import io.memflow.config.memory.TaskManagerMemorySpec;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +17,9 @@ import java.util.List;
 final class Launcher {
 
   static final String CHILD_PROPERTY = "memflow.child";
+
+  /** Set by bin/memflow: the JDK AOT cache the child JVM starts with too. */
+  static final String AOT_CACHE_PROPERTY = "memflow.aotCache";
 
   private static volatile String[] mainArgs;
 
@@ -37,6 +42,10 @@ final class Launcher {
     command.add(java);
     command.addAll(Arrays.asList(plan.jvmArgs().split(" ")));
     command.add("--enable-native-access=ALL-UNNAMED");
+    String cache = System.getProperty(AOT_CACHE_PROPERTY);
+    if (cache != null && Files.isRegularFile(Path.of(cache))) {
+      command.add("-XX:AOTCache=" + cache); // the same classpath as ours, so the cache fits
+    }
     command.add("-D" + CHILD_PROPERTY + "=true");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
