@@ -75,6 +75,53 @@ final class CsvOutput implements AutoCloseable {
     return n;
   }
 
+  /**
+   * Writes {@code value} as {@link Double#toString} does. Amounts with at most two decimals, the
+   * usual case, are written from their cents without building a string (see {@link
+   * #centsOf(double)}); everything else goes through {@code Double.toString}.
+   */
+  void writeDouble(double value) throws IOException {
+    long cents = centsOf(value);
+    if (cents < 0) {
+      writeAscii(Double.toString(value));
+      return;
+    }
+    ensure(24);
+    if (value < 0) {
+      buffer[position++] = '-';
+    }
+    long whole = cents / 100;
+    int fraction = (int) (cents % 100);
+    int digits = digits(whole);
+    for (int i = position + digits - 1; i >= position; i--, whole /= 10) {
+      buffer[i] = (byte) ('0' + whole % 10);
+    }
+    position += digits;
+    buffer[position++] = '.';
+    buffer[position++] = (byte) ('0' + fraction / 10);
+    if (fraction % 10 != 0) {
+      buffer[position++] = (byte) ('0' + fraction % 10);
+    }
+  }
+
+  /**
+   * The absolute value of {@code value} in hundredths if it is a decimal with at most two
+   * fractional digits in {@code [0.01, 10^7)} (where {@code Double.toString} writes no exponent),
+   * else -1. Why the digits then match {@code Double.toString}: it writes the shortest decimal
+   * that rounds to the double. {@code cents / 100.0 == |value|} says the two-decimal number
+   * rounds to it; below 10^7 neighbouring doubles are less than 2e-9 apart, so no other decimal
+   * with two or fewer fractional digits (0.01 apart) rounds to it, and a shorter one would have
+   * fewer fractional digits. Trailing zeros are dropped, keeping one fractional digit.
+   */
+  static long centsOf(double value) {
+    double magnitude = Math.abs(value);
+    if (!(magnitude >= 0.01 && magnitude < 1e7)) {
+      return -1;
+    }
+    long cents = Math.round(magnitude * 100);
+    return cents / 100.0 == magnitude ? cents : -1;
+  }
+
   /** Writes an ASCII string (a formatted number). */
   void writeAscii(String text) throws IOException {
     int n = text.length();

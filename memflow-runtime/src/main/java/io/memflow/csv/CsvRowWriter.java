@@ -117,7 +117,7 @@ public final class CsvRowWriter implements AutoCloseable {
     switch (schema.type(c)) {
       case INT -> out.writeLong(row.getInt(c));
       case LONG -> out.writeLong(row.getLong(c));
-      case DOUBLE -> out.writeAscii(Double.toString(row.getDouble(c)));
+      case DOUBLE -> out.writeDouble(row.getDouble(c));
       case STRING, BYTES -> writeField(row, c);
     }
   }

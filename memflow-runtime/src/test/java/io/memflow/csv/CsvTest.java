@@ -225,6 +225,37 @@ class CsvTest {
   // ---------------------------------------------------------------- all or nothing
 
   @Test
+  void doublesAreWrittenExactlyAsDoubleToStringWritesThem() throws IOException {
+    Random random = new Random(7);
+    List<Double> values = new ArrayList<>(List.of(0.0, -0.0, 0.01, -0.01, 0.001, 0.009, 0.1, 1.0, 10.0, 0.05,
+        9_999_999.99, -9_999_999.99, 1e7, 9_999_999.995, 123.45, 1e-300, Double.MIN_VALUE, Double.MAX_VALUE,
+        Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, 0.1 + 0.2, 1.005, 2.675));
+    for (int i = 0; i < 300_000; i++) {
+      values.add(switch (i % 4) {
+        case 0 -> random.nextLong(-1_000_000_000L, 1_000_000_000L) / 100.0; // amounts in cents
+        case 1 -> random.nextLong(-100_000_000L, 100_000_000L) / 10.0;
+        case 2 -> random.nextDouble(-2e7, 2e7);
+        default -> Double.longBitsToDouble(random.nextLong());
+      });
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    StringBuilder expected = new StringBuilder();
+    try (CsvOutput out = new CsvOutput(bytes)) {
+      for (double v : values) {
+        out.writeDouble(v);
+        out.write('\n');
+        expected.append(Double.toString(v)).append('\n');
+      }
+    }
+    String[] written = bytes.toString(StandardCharsets.US_ASCII).split("\n");
+    String[] wanted = expected.toString().split("\n");
+    for (int i = 0; i < wanted.length; i++) {
+      assertThat(written[i]).as("value %s", values.get(i)).isEqualTo(wanted[i]);
+    }
+    assertThat(written).hasSameSizeAs(wanted);
+  }
+
+  @Test
   void anAbortedOrUncommittedWriteLeavesNothingAndKeepsTheOldTarget() throws IOException {
     RowSchema schema = schemaOf("a");
     Path target = file("out.csv", "a\nold\n");
