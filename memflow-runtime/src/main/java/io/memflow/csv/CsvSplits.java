@@ -52,6 +52,13 @@ public final class CsvSplits {
    */
   public record Split(long start, long end, long firstLine) {
 
+    /** Checks the range. */
+    public Split {
+      if (start < 0 || end < start || firstLine < 1) {
+        throw new IllegalArgumentException("bad range [" + start + ", " + end + ") from line " + firstLine);
+      }
+    }
+
     /** Whether the range is the file's first (it holds the header and any byte order mark). */
     public boolean isFirst() {
       return start == 0;

@@ -90,6 +90,8 @@ class CsvSplitsTest {
   void badArgumentsAreRefused() throws IOException {
     Path path = write("a\n1\n", false);
     assertThatThrownBy(() -> CsvSplits.split(path, CsvFormat.CSV, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CsvSplits.Split(5, 4, 1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new CsvSplits.Split(0, 4, 0)).isInstanceOf(IllegalArgumentException.class);
     assertThat(CsvSplits.split(path, CsvFormat.CSV, 1)).containsExactly(new CsvSplits.Split(0, 4, 1));
   }
 
