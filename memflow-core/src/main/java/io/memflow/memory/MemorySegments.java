@@ -232,14 +232,18 @@ public final class MemorySegments {
   /**
    * Bytes of freed off-heap pages that memflow keeps for reuse instead of returning them to the C
    * allocator: at most 4 MiB per page size (power-of-two sizes from 4 KiB to 1 MiB), so that
-   * pages freed and allocated again skip {@code malloc}. Part of the process's native memory,
+   * pages freed and allocated again skip {@code malloc}; with huge pages, also the free pages of
+   * chunks that still have pages in use (see docs/memory.md). Part of the process's native memory,
    * not of {@link #offHeapBytesInUse()}.
    */
   public static long offHeapBytesCached() {
     return NativeMemory.bytesCached();
   }
 
-  /** Returns every cached off-heap page to the C allocator; returns the bytes released. */
+  /**
+   * Returns every cached off-heap page to the C allocator (or to its huge-page chunk, unmapped
+   * once all its pages are back); returns the bytes taken out of the cache.
+   */
   public static long trimOffHeapCache() {
     return NativeMemory.trimCache();
   }

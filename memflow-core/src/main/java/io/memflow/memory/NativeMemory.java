@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Both calls are linked as critical (no thread-state transition): they are short and never
  * call back into Java. Freed pages of the common sizes wait in a small {@link NativePageCache}
- * for reuse. Thread-safe; {@link #bytesInUse()} counts every byte handed out and not yet freed
+ * for reuse; behind it, where the kernel offers transparent huge pages, pages of those sizes come
+ * from {@link HugePageChunks} instead of {@code malloc}. Thread-safe; {@link #bytesInUse()} counts every byte handed out and not yet freed
  * (cached pages are not in use). It is one atomic counter, not a {@code LongAdder}: a sum over
  * adder cells read while other threads allocate and free can overshoot by far more than is in use,
  * and callers compare it against budgets while pages move.
@@ -37,10 +38,13 @@ final class NativeMemory {
   private static final long MAX_CACHED_PAGE = 1024 * 1024;
   /** One cache per cached page size, indexed by log2 of the size. */
   private static final NativePageCache[] CACHES = new NativePageCache[21];
+  /** Behind each cache, where its pages come from if huge pages are available (else null). */
+  private static final HugePageChunks[] CHUNKS = new HugePageChunks[21];
 
   static {
     for (long size = MIN_CACHED_PAGE; size <= MAX_CACHED_PAGE; size <<= 1) {
       CACHES[Long.numberOfTrailingZeros(size)] = new NativePageCache(size);
+      CHUNKS[Long.numberOfTrailingZeros(size)] = HugePageChunks.forPageSize(size);
     }
   }
   /**
@@ -78,7 +82,8 @@ final class NativeMemory {
 
   /**
    * Allocates {@code bytes} bytes of uninitialised native memory: a cached page of that size if
-   * there is one (see {@link NativePageCache}), else from {@code malloc}.
+   * there is one (see {@link NativePageCache}), else a page of a huge-page chunk (see {@link
+   * HugePageChunks}), else from {@code malloc}.
    *
    * @return the address, never 0
    * @throws OutOfMemoryError if the C allocator has no memory left
@@ -86,6 +91,12 @@ final class NativeMemory {
   static long allocate(long bytes) {
     NativePageCache cache = cacheFor(bytes);
     long address = cache == null ? 0 : cache.poll();
+    if (address == 0) {
+      HugePageChunks chunks = chunksFor(bytes);
+      if (chunks != null) {
+        address = chunks.allocate();
+      }
+    }
     if (address == 0) {
       address = malloc(bytes);
     }
@@ -102,6 +113,10 @@ final class NativeMemory {
   static void allocate(long bytes, long[] addresses, int n) {
     NativePageCache cache = cacheFor(bytes);
     int done = cache == null ? 0 : cache.poll(addresses, n);
+    HugePageChunks chunks = chunksFor(bytes);
+    if (chunks != null && done < n) {
+      done = chunks.allocate(addresses, done, n);
+    }
     try {
       for (; done < n; done++) {
         addresses[done] = malloc(bytes);
@@ -122,9 +137,7 @@ final class NativeMemory {
     BYTES_IN_USE.getAndAdd(-bytes * n);
     NativePageCache cache = cacheFor(bytes);
     int cached = cache == null ? 0 : cache.offer(addresses, n);
-    for (int i = cached; i < n; i++) {
-      callFree(addresses[i]);
-    }
+    free(addresses, cached, n, bytes);
   }
 
   /** Returns memory from {@link #allocate}; {@code bytes} must be the size allocated. */
@@ -132,7 +145,16 @@ final class NativeMemory {
     BYTES_IN_USE.getAndAdd(-bytes);
     NativePageCache cache = cacheFor(bytes);
     if (cache == null || !cache.offer(address)) {
-      callFree(address);
+      free(new long[] {address}, 0, 1, bytes);
+    }
+  }
+
+  /** Frees {@code addresses[from, to)}, pages of {@code bytes} bytes not in any cache: to their chunks or to libc. */
+  private static void free(long[] addresses, int from, int to, long bytes) {
+    HugePageChunks chunks = chunksFor(bytes);
+    int end = chunks == null ? to : from + chunks.release(addresses, from, to);
+    for (int i = from; i < end; i++) {
+      callFree(addresses[i]);
     }
   }
 
@@ -144,10 +166,9 @@ final class NativeMemory {
     long released = 0;
     for (int shift = 0; shift < CACHES.length; shift++) {
       if (CACHES[shift] != null) {
-        for (long address : CACHES[shift].drain()) {
-          callFree(address);
-          released += 1L << shift;
-        }
+        long[] drained = CACHES[shift].drain();
+        free(drained, 0, drained.length, 1L << shift);
+        released += (long) drained.length << shift;
       }
     }
     return released;
@@ -160,8 +181,16 @@ final class NativeMemory {
       if (CACHES[shift] != null) {
         cached += (long) CACHES[shift].size() << shift;
       }
+      if (CHUNKS[shift] != null) {
+        cached += CHUNKS[shift].freeBytes();
+      }
     }
     return cached;
+  }
+
+  /** The huge-page chunks for pages of {@code bytes} bytes, or null if none. */
+  private static HugePageChunks chunksFor(long bytes) {
+    return cacheFor(bytes) == null ? null : CHUNKS[Long.numberOfTrailingZeros(bytes)];
   }
 
   /** The cache for pages of {@code bytes} bytes, or null if that is not a cached page size. */
