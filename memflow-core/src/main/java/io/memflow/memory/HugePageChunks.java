@@ -33,8 +33,8 @@ import java.util.Optional;
  * one {@code malloc} per page.
  * Allocation takes from the chunk that most recently had room, which keeps chunks full.
  *
- * <p>Used by {@link NativeMemory} behind its page cache, on Linux when transparent huge pages are
- * {@code always} or {@code madvise}, unless {@code -Dmemflow.memory.hugePages=false}.
+ * <p>Used by {@link NativeMemory} behind its page cache, on Linux (x86-64, arm64) when transparent
+ * huge pages are {@code always} or {@code madvise}, unless {@code -Dmemflow.memory.hugePages=false}.
  *
  * <p>Thread-safe: one monitor per page size, held for a few instructions (a new chunk holds it
  * for an {@code mmap}, two {@code munmap}s and a {@code madvise}).
@@ -211,6 +211,10 @@ final class HugePageChunks {
     }
 
     private static boolean kernelOffersHugePages() {
+      String arch = System.getProperty("os.arch", "");
+      if (!arch.equals("amd64") && !arch.equals("x86_64") && !arch.equals("aarch64")) {
+        return false; // the mmap and madvise constants below are those of Linux on these two
+      }
       Path setting = Path.of("/sys/kernel/mm/transparent_hugepage/enabled");
       try {
         String mode = Files.readString(setting);
