@@ -56,7 +56,10 @@ final class InputChannel implements BufferListener {
     sender.trySend();
   }
 
-  /** Called by the sender (which owns {@code data}) with credit: copies into a credit buffer. */
+  /**
+   * Called by the sender (which owns {@code data}) with credit, on the gate's own thread, which
+   * polls right after: copies into a credit buffer.
+   */
   void receive(Buffer data, int senderBacklog) {
     synchronized (this) {
       if (released) {
@@ -74,7 +77,6 @@ final class InputChannel implements BufferListener {
     }
     data.release();
     topUp();
-    gate.wakeUp();
   }
 
   private static void copy(Buffer data, Buffer target) {

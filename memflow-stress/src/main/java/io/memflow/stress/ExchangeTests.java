@@ -19,8 +19,8 @@ import org.openjdk.jcstress.infra.results.II_Result;
 
 /**
  * jcstress tests for the local exchange: the consumer pulls and copies, the producer only wakes
- * it. A wake-up lost between the consumer's last look and its wait, or a request stranded while
- * the other side sends, would leave the consumer waiting forever (the test hangs).
+ * it. A wake-up lost between the consumer's last look and its wait, or a finished buffer the
+ * consumer never pulls, would leave the consumer waiting forever (the test hangs).
  */
 public final class ExchangeTests {
 
@@ -32,7 +32,7 @@ public final class ExchangeTests {
    * arrives once, in order.
    */
   @JCStressTest
-  @Description("Producer sends racing consumer credit: every byte arrives once, in order, and nobody waits forever.")
+  @Description("Producer buffers racing consumer credit: every byte arrives once, in order, and nobody waits forever.")
   @Outcome(id = "15012, 1", expect = Expect.ACCEPTABLE, desc = "the whole stream, in order")
   @Outcome(expect = Expect.FORBIDDEN, desc = "bytes lost, repeated or reordered")
   @State
