@@ -51,6 +51,7 @@ final class HugePageChunks {
   private final int pagesPerChunk;
   private final Map<Long, Chunk> chunks = new HashMap<>();
   private final List<Chunk> withRoom = new ArrayList<>();
+  private final long[] one = new long[1]; // for allocate(), under the monitor
   private long freeBytes;
 
   private HugePageChunks(long pageSize) {
@@ -68,23 +69,14 @@ final class HugePageChunks {
     return NATIVES.isPresent();
   }
 
-  /** One page, or 0 if the C allocator refused a chunk. */
+  /** One page, or 0 if the kernel refused a chunk. */
   synchronized long allocate() {
-    Chunk chunk = withRoom.isEmpty() ? newChunk() : withRoom.getLast();
-    if (chunk == null) {
-      return 0;
-    }
-    long address = chunk.take();
-    if (!chunk.hasRoom()) {
-      withRoom.removeLast();
-    }
-    freeBytes -= pageSize;
-    return address;
+    return allocate(one, 0, 1) == 1 ? one[0] : 0;
   }
 
   /**
    * Fills {@code out[from, to)} with pages; returns the index after the last one filled (less
-   * than {@code to} only if the C allocator refused a chunk).
+   * than {@code to} only if the kernel refused a chunk).
    */
   synchronized int allocate(long[] out, int from, int to) {
     int i = from;
@@ -104,6 +96,15 @@ final class HugePageChunks {
     return i;
   }
 
+  /** Takes back {@code address} if it came from here; false if it did not (a page from the C allocator). */
+  synchronized boolean release(long address) {
+    Chunk chunk = chunks.get(address & -CHUNK);
+    if (chunk != null) {
+      giveBack(chunk, address);
+    }
+    return chunk != null;
+  }
+
   /**
    * Takes back the pages of {@code in[from, to)} that came from here; the others (from the C
    * allocator) are moved to {@code in[from, from + k)}. Returns {@code k}.
@@ -111,12 +112,8 @@ final class HugePageChunks {
   synchronized int release(long[] in, int from, int to) {
     int foreign = from;
     for (int i = from; i < to; i++) {
-      long address = in[i];
-      Chunk chunk = chunks.get(address & -CHUNK);
-      if (chunk == null) {
-        in[foreign++] = address;
-      } else {
-        giveBack(chunk, address);
+      if (!release(in[i])) {
+        in[foreign++] = in[i];
       }
     }
     return foreign - from;

@@ -145,7 +145,10 @@ final class NativeMemory {
     BYTES_IN_USE.getAndAdd(-bytes);
     NativePageCache cache = cacheFor(bytes);
     if (cache == null || !cache.offer(address)) {
-      free(new long[] {address}, 0, 1, bytes);
+      HugePageChunks chunks = chunksFor(bytes);
+      if (chunks == null || !chunks.release(address)) {
+        callFree(address);
+      }
     }
   }
 
