@@ -79,9 +79,12 @@ final class CsvParser implements AutoCloseable {
     while (limit < 3 && !eof) {
       fill();
     }
-    if (limit >= 3 && (buf[0] & 0xFF) == 0xEF && (buf[1] & 0xFF) == 0xBB && (buf[2] & 0xFF) == 0xBF) {
-      pos = 3;
-    }
+    pos = byteOrderMarkLength(buf, limit);
+  }
+
+  /** 3 if {@code b[0, length)} starts with a UTF-8 byte order mark, else 0. */
+  static int byteOrderMarkLength(byte[] b, int length) {
+    return length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF ? 3 : 0;
   }
 
   /**

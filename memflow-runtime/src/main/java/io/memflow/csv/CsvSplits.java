@@ -131,7 +131,7 @@ public final class CsvSplits {
       while (base < size && next < n) {
         block.clear();
         int got = readFully(block, base);
-        int from = first ? byteOrderMarkLength(buf, got) : 0;
+        int from = first ? CsvParser.byteOrderMarkLength(buf, got) : 0;
         first = false;
         if (!scan(buf, from, got, base)) {
           break;
@@ -154,10 +154,6 @@ public final class CsvSplits {
         }
       }
       return block.position();
-    }
-
-    private static int byteOrderMarkLength(byte[] b, int length) {
-      return length >= 3 && (b[0] & 0xFF) == 0xEF && (b[1] & 0xFF) == 0xBB && (b[2] & 0xFF) == 0xBF ? 3 : 0;
     }
 
     /**
