@@ -40,10 +40,13 @@ public final class RowSchema {
 
   private final List<Field> fields;
   private final Map<String, Integer> indexByName;
+  /** The fields' types by index: rows check a type on every access, so this is an array. */
+  private final FieldType[] types;
 
   private RowSchema(List<Field> fields, Map<String, Integer> indexByName) {
     this.fields = List.copyOf(fields);
     this.indexByName = Map.copyOf(indexByName);
+    this.types = this.fields.stream().map(Field::type).toArray(FieldType[]::new);
   }
 
   /** A builder for a new schema. */
@@ -72,7 +75,7 @@ public final class RowSchema {
 
   /** The type of field {@code index}. */
   public FieldType type(int index) {
-    return field(index).type();
+    return types[checkIndex(index)];
   }
 
   /** Whether field {@code index} may be null. */
@@ -95,8 +98,8 @@ public final class RowSchema {
 
   /** Checks {@code 0 <= index < fieldCount()} and returns {@code index}. */
   int checkIndex(int index) {
-    if (index < 0 || index >= fields.size()) {
-      throw new IndexOutOfBoundsException("field=" + index + " fieldCount=" + fields.size());
+    if (index < 0 || index >= types.length) {
+      throw new IndexOutOfBoundsException("field=" + index + " fieldCount=" + types.length);
     }
     return index;
   }

@@ -232,11 +232,7 @@ final class AggTable {
 
   /** Room for a record of a row of {@code length} bytes: its address, or -1 if out of pages. */
   private int allocate(int length) {
-    int bytes = (RECORD_HEADER + length + 7) & ~7;
-    if (bytes > pageSize) {
-      throw new IllegalArgumentException("a group of length=" + length + " bytes (plus a " + RECORD_HEADER
-          + "-byte header) does not fit one page of pageSize=" + pageSize + "; use larger pages or shorter keys");
-    }
+    int bytes = checkFitsPage(length, pageSize);
     if (recordPages.isEmpty() || recordEnd + bytes > pageSize) {
       if (pool.isEmpty()) {
         return -1;
@@ -254,6 +250,20 @@ final class AggTable {
     recordEnd += bytes;
     recordBytes += bytes;
     return address;
+  }
+
+  /**
+   * The bytes a record of a row of {@code length} bytes takes (header and alignment included).
+   *
+   * @throws IllegalArgumentException if that is more than {@code pageSize}
+   */
+  static int checkFitsPage(int length, int pageSize) {
+    int bytes = (RECORD_HEADER + length + 7) & ~7;
+    if (bytes > pageSize) {
+      throw new IllegalArgumentException("a group of length=" + length + " bytes (plus a " + RECORD_HEADER
+          + "-byte header) does not fit one page of pageSize=" + pageSize + "; use larger pages or shorter keys");
+    }
+    return bytes;
   }
 
   // ---------------------------------------------------------------- buckets

@@ -7,8 +7,10 @@ import io.memflow.io.SpillWriter;
 import io.memflow.managed.MemoryAllocationException;
 import io.memflow.managed.MemoryManager;
 import io.memflow.memory.MemorySegment;
+import io.memflow.memory.MemorySegments;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.BinaryRowSerializer;
+import io.memflow.row.KeyFields;
 import io.memflow.row.RowIterator;
 import io.memflow.row.RowSchema;
 import io.memflow.row.RowWriter;
@@ -43,17 +45,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * more lent to a spill reader while spilled data is read back, the rest feed the {@link AggTable}
  * (open addressing, 8-byte [record address | hash] buckets, load factor 3/4, doubling; each group
  * a fixed-layout row updated in place, see {@link AggLayout}). When the pool runs dry, the whole
- * table is spilled Flink-style: its partial aggregates go to one file per non-empty hash
- * partition (the low bits of the hash, {@link Builder#partitions}), the table is emptied and
- * input goes on. At {@link #result()}, if anything spilled, the rest is spilled too and each
- * partition is read back into the empty table in a pass of its own, merging partial aggregates
- * under a new hash seed (seed + level); a partition whose groups still do not fit spills anew,
+ * table is spilled: its partial aggregates go to one file per non-empty hash partition (the low
+ * bits of the hash, {@link Builder#partitions}), the table is emptied, and about half of the
+ * partitions still in memory go on disk: their rows are appended to an open file from then on,
+ * without entering the table (hybrid hash aggregation, see {@link #putOnDisk}). At {@link
+ * #result()}, if anything spilled, the rest is spilled too and each partition is read back into
+ * the empty table in a pass of its own, adding input rows and merging partial aggregates under a
+ * new hash seed (seed + level); a partition whose groups still do not fit spills anew,
  * one level deeper, at most {@link Builder#maxLevels} deep. A single group always fits (merging
  * partial aggregates of one key needs no more room), so one giant group never recurses. Groups
  * come out in no particular order.
  *
  * <pre>
  *   input ──▶ table ──full──▶ spill every partition p: file(p, spill k) ──┐
+ *     └─ partition on disk ──▶ its open file ───────────────────────────┤
  *                                                                        ▼
  *   result ◀── table (level 0, nothing spilled)     partition p ──▶ table (seed + 1) ──full──▶ level 2 ...
  * </pre>
@@ -95,6 +100,7 @@ public final class HashAggregator implements AutoCloseable {
   private final int partitions;
   private final int maxLevels;
   private final BinaryRowSerializer serializer;
+  private final BinaryRowSerializer inputSerializer;
   private final ReentrantLock lock = new ReentrantLock();
   private final List<MemorySegment> pages;
   private final Deque<MemorySegment> pool = new ArrayDeque<>();
@@ -103,12 +109,20 @@ public final class HashAggregator implements AutoCloseable {
   private final List<SpillFile> files = new ArrayList<>();
   private final Deque<AggPartition> pending = new ArrayDeque<>();
   private final BinaryRow partial;
+  /** An input row read back from a file of a partition that was on disk in the first pass. */
+  private final BinaryRow input;
   private final BinaryRow group;
   /** Input rows waiting to be added together (see {@link RowBatch}); heap, a fixed size. */
   private final RowBatch batch;
   /** Partial rows read back from a spill file, merged together the same way. */
   private final RowBatch mergeBatch;
   private final long[] batchBuckets = new long[RowBatch.ROWS];
+  /** The rows of a batch that go to the table (not to a partition on disk), and their hashes. */
+  private final int[] keptRows = new int[RowBatch.ROWS];
+  private final int[] keptHashes = new int[RowBatch.ROWS];
+  /** An input row made a partial row, for a partition on disk: a heap page, one row at a time. */
+  private final MemorySegment convertBuffer;
+  private final BinaryRow converted;
   /** The sum of what prefetching loaded: read by nothing, it keeps the loads alive. */
   @SuppressWarnings("unused")
   private long prefetched;
@@ -120,10 +134,13 @@ public final class HashAggregator implements AutoCloseable {
   private volatile State state = State.INPUT;
   private Throwable failure;
   private AggPartition[] spilled; // of the current pass; null until it spills
+  /** How many partitions of the current pass are on disk (their rows go straight to a file). */
+  private int directCount;
   private int level;
   private long emitIndex;
   private boolean registered;
   private int spillCount;
+  private long rowsOnDisk;
   private int deepestLevel;
 
   private HashAggregator(Builder b, AggLayout layout, List<MemorySegment> pages) {
@@ -134,6 +151,7 @@ public final class HashAggregator implements AutoCloseable {
     this.partitions = effectivePartitions(b.partitions, pages.size());
     this.maxLevels = b.maxLevels;
     this.serializer = new BinaryRowSerializer(layout.partialSchema());
+    this.inputSerializer = new BinaryRowSerializer(layout.inputKey().schema());
     this.pages = pages;
     pool.addAll(pages);
     writerPages.add(pool.pop());
@@ -141,10 +159,13 @@ public final class HashAggregator implements AutoCloseable {
     this.table = new AggTable(layout, pool, manager.pageSize(), partitions);
     table.open();
     this.partial = new BinaryRow(layout.partialSchema());
+    this.input = new BinaryRow(layout.inputKey().schema());
     this.inputSchema = layout.inputKey().schema();
     this.batch = new RowBatch(inputSchema);
     this.mergeBatch = new RowBatch(layout.partialSchema());
     this.group = new BinaryRow(layout.partialSchema());
+    this.convertBuffer = MemorySegments.allocateHeap(manager.pageSize());
+    this.converted = new BinaryRow(layout.partialSchema());
     this.output = new BinaryRow(layout.outputSchema());
     this.outputWriter = new RowWriter(layout.outputSchema());
   }
@@ -234,25 +255,55 @@ public final class HashAggregator implements AutoCloseable {
     putAll(batch, false);
   }
 
-  /** Adds ({@code merging}: merges) every row of {@code rows}, their groups looked up together first. */
+  /**
+   * Adds ({@code merging}: merges) every row of {@code rows}: rows of partitions on disk go to
+   * their files, the others' groups are looked up together first, then they are added.
+   */
   private void putAll(RowBatch rows, boolean merging) throws IOException {
-    int n = rows.size();
-    prefetched += table.prefetch(rows.hashes(), n, batchBuckets);
-    int[] hashes = rows.hashes();
     try {
+      int n = rows.size();
+      int[] hashes = rows.hashes();
+      int kept = 0;
       for (int i = 0; i < n; i++) {
-        put(rows.row(i), hashes[i], merging);
+        AggPartition target = onDisk(hashes[i]);
+        if (target != null) {
+          writeDirect(target, rows.row(i), merging);
+        } else {
+          keptRows[kept] = i;
+          keptHashes[kept++] = hashes[i];
+        }
+      }
+      prefetched += table.prefetch(keptHashes, kept, batchBuckets);
+      for (int k = 0; k < kept; k++) {
+        put(rows.row(keptRows[k]), keptHashes[k], merging);
       }
     } finally {
       rows.clear();
     }
   }
 
-  /** Adds (or merges) one row; spills the table first if it is full. */
+  /** The partition of {@code hash} if it is on disk in this pass, else null. */
+  private AggPartition onDisk(int hash) {
+    if (directCount == 0) {
+      return null;
+    }
+    AggPartition partition = spilled[table.partitionOf(hash)];
+    return partition != null && partition.writer != null ? partition : null;
+  }
+
+  /** Adds (or merges) one row: to its partition's file if that is on disk, else to the table, spilling it first if full. */
   private void put(BinaryRow row, int hash, boolean merging) throws IOException {
+    AggPartition target = onDisk(hash);
+    if (target != null) {
+      writeDirect(target, row, merging);
+      return;
+    }
     if (!table.upsert(row, hash, merging)) {
-      spillTable();
-      if (!table.upsert(row, hash, merging)) {
+      spillTable(true);
+      AggPartition now = onDisk(hash);
+      if (now != null) {
+        writeDirect(now, row, merging);
+      } else if (!table.upsert(row, hash, merging)) {
         throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
       }
     }
@@ -274,8 +325,7 @@ public final class HashAggregator implements AutoCloseable {
       unregister();
       state = State.OUTPUT;
       if (spilled != null) {
-        spillTable();
-        pushSpilled();
+        endPass();
       }
       emitIndex = 0;
       return new Result();
@@ -306,8 +356,12 @@ public final class HashAggregator implements AutoCloseable {
 
   // ---------------------------------------------------------------- spilling
 
-  /** Spills every group of the table to its partition's new file, then empties the table. */
-  private void spillTable() throws IOException {
+  /**
+   * Spills every group of the table to its partition's new file and empties the table; then, if
+   * {@code thenToDisk}, puts about half of the partitions still in memory on disk for the rest of
+   * the pass (see {@link #putOnDisk}).
+   */
+  private void spillTable(boolean thenToDisk) throws IOException {
     if (spills == null) {
       throw new IllegalStateException("the hash table is full (" + pages.size() + " pages of "
           + manager.pageSize() + " bytes, " + table.size() + " groups) and no spill manager is set:"
@@ -330,6 +384,121 @@ public final class HashAggregator implements AutoCloseable {
     }
     spillCount++;
     table.clear();
+    if (thenToDisk) {
+      putOnDisk(bounds);
+    }
+  }
+
+  /**
+   * Hybrid spilling: after a spill, the partitions that had the most groups ({@code bounds} as
+   * {@link AggTable#groupByPartition} returned them), about half of those still in memory, go on
+   * disk for the rest of the pass: each gets an open file, and their rows are written to it
+   * instead of entering the table (input rows as they are in the first pass, partial rows in
+   * later ones). The table then holds fewer groups and fills less
+   * often; with a table a third the size of the groups, two spills leave a quarter of the
+   * partitions in memory, whose rows are aggregated there, while the other rows are written once
+   * and read back once (spilling the whole table each time instead writes about one partial row
+   * per input row when groups repeat rarely between spills). Each open file takes two pages of the
+   * pool; its writers take at most a quarter of what the pool holds after the spill.
+   */
+  private void putOnDisk(int[] bounds) throws IOException {
+    int switching = Math.min((partitions - directCount + 1) / 2, pool.size() / 8);
+    for (int i = 0; i < switching; i++) {
+      int largest = -1;
+      int largestGroups = 0;
+      for (int p = 0; p < partitions; p++) {
+        int groups = bounds[p + 1] - bounds[p];
+        if (groups > largestGroups && spilled[p].writer == null) {
+          largest = p;
+          largestGroups = groups;
+        }
+      }
+      if (largest < 0) {
+        return;
+      }
+      openDirect(spilled[largest]);
+    }
+  }
+
+  private void openDirect(AggPartition partition) throws IOException {
+    SpillFile file = spills.createFile("hash-agg");
+    files.add(file);
+    partition.writerPages.add(pool.pop());
+    partition.writerPages.add(pool.pop());
+    try {
+      partition.writer = spills.openWriter(file, partition.writerPages);
+    } catch (IOException | RuntimeException | Error e) {
+      partition.writerPages.forEach(pool::push);
+      partition.writerPages.clear();
+      throw e;
+    }
+    partition.writerRows = 0;
+    partition.writerTakesInput = level == 0;
+    directCount++;
+  }
+
+  /**
+   * Writes {@code row} ({@code merging}: a partial row, else an input row) to {@code partition}'s
+   * file: as it is if the file takes that kind, else an input row made a partial row (an input
+   * row read back in a later pass).
+   */
+  private void writeDirect(AggPartition partition, BinaryRow row, boolean merging) throws IOException {
+    if (partition.writerTakesInput) {
+      inputSerializer.serialize(row, partition.writer); // the first pass adds input rows only
+    } else {
+      serializer.serialize(merging ? row : convert(row), partition.writer);
+    }
+    partition.writerRows++;
+    rowsOnDisk++;
+  }
+
+  /** The partial row a new group of {@code input} would start as, in the conversion buffer. */
+  private BinaryRow convert(BinaryRow input) {
+    int length = layout.newLength(input);
+    AggTable.checkFitsPage(length, manager.pageSize());
+    layout.writeNew(input, convertBuffer, 0);
+    converted.pointTo(convertBuffer, 0, length);
+    return converted;
+  }
+
+  /** Closes the files of the partitions on disk (they join the partitions' files); their pages go back to the pool. */
+  private void closeDirect() throws IOException {
+    for (int p = 0; directCount > 0 && p < partitions; p++) {
+      AggPartition partition = spilled[p];
+      if (partition != null && partition.writer != null) {
+        SpillWriter writer = partition.writer;
+        partition.writer = null;
+        directCount--;
+        try {
+          writer.close(); // on failure the file is deleted and the pages are back
+        } finally {
+          partition.writerPages.forEach(pool::push);
+          partition.writerPages.clear();
+        }
+        partition.add(writer.file(), partition.writerRows, partition.writerTakesInput);
+      }
+    }
+  }
+
+  /** Aborts the files of the partitions on disk (deleting them) and takes their pages back; never throws. */
+  private void abortDirect() {
+    for (int p = 0; spilled != null && p < partitions; p++) {
+      AggPartition partition = spilled[p];
+      if (partition != null && partition.writer != null) {
+        partition.writer.abort();
+        partition.writer = null;
+        partition.writerPages.forEach(pool::push);
+        partition.writerPages.clear();
+      }
+    }
+    directCount = 0;
+  }
+
+  /** Ends a pass that spilled: the rest of the table and the open files go to disk, the partitions to the stack. */
+  private void endPass() throws IOException {
+    spillTable(false);
+    closeDirect();
+    pushSpilled();
   }
 
   /** Writes partition {@code p}'s groups, bucket values {@code [from, to)} after {@link AggTable#groupByPartition}. */
@@ -354,7 +523,7 @@ public final class HashAggregator implements AutoCloseable {
     if (spilled[p] == null) {
       spilled[p] = new AggPartition(level + 1);
     }
-    spilled[p].add(file, count);
+    spilled[p].add(file, count, false);
   }
 
   /** Writes the groups of {@code batchBuckets[0, n)}, their records touched together first. */
@@ -384,37 +553,46 @@ public final class HashAggregator implements AutoCloseable {
     readerPages.add(pool.pop());
     readerPages.add(pool.pop());
     try {
-      for (int f = 0; f < partition.files.size(); f++) {
-        readFile(partition.files.get(f), partition.rows.get(f), seed);
+      for (AggPartition.Run run : partition.files) {
+        if (run.inputRows()) {
+          readFile(run, inputSerializer, input, layout.inputKey(), batch, seed);
+        } else {
+          readFile(run, serializer, partial, layout.partialKey(), mergeBatch, seed);
+        }
       }
     } finally {
       pool.push(readerPages.removeLast());
       pool.push(readerPages.removeLast());
     }
     if (spilled != null) {
-      spillTable();
-      pushSpilled();
+      endPass();
     }
   }
 
-  private void readFile(SpillFile file, int rows, int seed) throws IOException {
-    try (SpillReader reader = spills.openReader(file, readerPages)) {
-      for (int r = 0; r < rows; r++) {
+  /**
+   * Adds (input rows) or merges (partial rows) the rows of {@code run}, read into {@code row} and
+   * batched in {@code rows}, hashed by {@code key} under {@code seed}; then deletes the file.
+   */
+  private void readFile(AggPartition.Run run, BinaryRowSerializer format, BinaryRow row, KeyFields key,
+      RowBatch rows, int seed) throws IOException {
+    boolean merging = !run.inputRows();
+    try (SpillReader reader = spills.openReader(run.file(), readerPages)) {
+      for (long r = 0; r < run.rows(); r++) {
         checkCancelled();
-        serializer.deserialize(partial, reader);
-        int hash = layout.partialKey().hash(partial, seed);
-        if (!mergeBatch.offer(partial, hash)) {
-          putAll(mergeBatch, true);
-          if (!mergeBatch.offer(partial, hash)) {
-            put(partial, hash, true);
+        format.deserialize(row, reader);
+        int hash = key.hash(row, seed);
+        if (!rows.offer(row, hash)) {
+          putAll(rows, merging);
+          if (!rows.offer(row, hash)) {
+            put(row, hash, merging);
           }
-        } else if (mergeBatch.isFull()) {
-          putAll(mergeBatch, true);
+        } else if (rows.isFull()) {
+          putAll(rows, merging);
         }
       }
-      putAll(mergeBatch, true);
+      putAll(rows, merging);
     }
-    file.delete();
+    run.file().delete();
   }
 
   // ---------------------------------------------------------------- the result
@@ -487,7 +665,10 @@ public final class HashAggregator implements AutoCloseable {
         return 0;
       }
       if (table.size() > 0 && spills != null) {
-        spillTable();
+        spillTable(false);
+      }
+      if (directCount > 0) {
+        closeDirect(); // their pages back to the pool; those partitions take rows in memory again
       }
       long wanted = (bytes + manager.pageSize() - 1) / manager.pageSize();
       int releasable = Math.min(pool.size(), pages.size() - MIN_PAGES);
@@ -537,6 +718,7 @@ public final class HashAggregator implements AutoCloseable {
   /** Unregisters, deletes every file and gives every page back; idempotent. Under the lock. */
   private void releaseAll() {
     unregister();
+    abortDirect(); // waits for pages in flight, before the pages go back to the manager
     files.forEach(SpillFile::delete);
     files.clear();
     pending.clear();
@@ -564,6 +746,16 @@ public final class HashAggregator implements AutoCloseable {
     lock.lock();
     try {
       return spillCount;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Rows written straight to the file of a partition on disk, over all passes. */
+  long rowsOnDisk() {
+    lock.lock();
+    try {
+      return rowsOnDisk;
     } finally {
       lock.unlock();
     }

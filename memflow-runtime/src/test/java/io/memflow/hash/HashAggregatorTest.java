@@ -66,6 +66,7 @@ class HashAggregatorTest {
       AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, groupFields, ALL));
       if (ratio >= 4 && groupFields.length > 1) {
         assertThat(aggregator.spillCount()).as("spills").isPositive();
+        assertThat(aggregator.rowsOnDisk()).as("rows of partitions on disk").isPositive();
       }
       if (ratio <= 0.05) {
         assertThat(aggregator.spillCount()).as("spills").isZero();
@@ -167,6 +168,33 @@ class HashAggregatorTest {
     fixture(1 << 20);
     try (HashAggregator aggregator = fixture.builder(16, new int[] {0}, functions).build()) {
       AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0}, functions));
+    }
+  }
+
+  @Test
+  void partitionsGoOnDiskWhileTheOthersAggregateInMemory() throws Exception {
+    Random random = new Random(13);
+    List<Object[]> rows = rows(random, 60_000, 6_000, 0.3);
+    List<AggregateFunction> functions = List.of(count(), sum("v_long"), max("v_str"), avg("v_int"));
+    fixture(4 << 20);
+    try (HashAggregator aggregator = fixture.builder(48, new int[] {0}, functions).partitions(8).build()) {
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0}, functions));
+      assertThat(aggregator.spillCount()).as("spills").isPositive();
+      // some partitions stay in memory to the end: fewer rows reach the disk than were added
+      assertThat(aggregator.rowsOnDisk()).as("rows of partitions on disk").isPositive().isLessThan(rows.size());
+    }
+  }
+
+  @Test
+  void inputRowsOnDiskThatStillDoNotFitGoOnDiskAgainAsPartialRows() throws Exception {
+    Random random = new Random(14);
+    List<Object[]> rows = rows(random, 30_000, 1 << 30, 0.0);
+    List<AggregateFunction> functions = List.of(count(), sum("v_long"), min("v_str"), avg("v_double"));
+    fixture(1 << 20);
+    try (HashAggregator aggregator = fixture.builder(40, new int[] {0}, functions).partitions(2).build()) {
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected(rows, new int[] {0}, functions));
+      assertThat(aggregator.deepestLevel()).isGreaterThanOrEqualTo(2);
+      assertThat(aggregator.rowsOnDisk()).as("rows on disk, some twice").isGreaterThan(rows.size());
     }
   }
 
