@@ -43,7 +43,7 @@ public final class BinaryRowSerializer implements TypeSerializer<BinaryRow> {
   public void serialize(BinaryRow value, DataOutputView target) throws IOException {
     checkSchema(value);
     target.writeInt(value.sizeInBytes());
-    value.segment().get(target, value.offset(), value.sizeInBytes());
+    target.write(value.segment(), value.offset(), value.sizeInBytes());
   }
 
   /** Reads one row into a new row (with its own buffer). */

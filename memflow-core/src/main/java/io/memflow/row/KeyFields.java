@@ -29,6 +29,8 @@ public final class KeyFields {
   private final RowSchema schema;
   private final int[] fields;
   private final FieldType[] types;
+  /** Whether any key field may be null: if none may, no row of the schema has a null key. */
+  private final boolean nullable;
 
   private KeyFields(RowSchema schema, int[] fields) {
     if (fields.length == 0) {
@@ -41,6 +43,7 @@ public final class KeyFields {
       schema.checkIndex(fields[k]);
       types[k] = schema.type(fields[k]);
     }
+    this.nullable = Arrays.stream(fields).anyMatch(schema::isNullable);
   }
 
   /** The key made of {@code fields} (indexes into {@code schema}, in key order). */
@@ -77,8 +80,11 @@ public final class KeyFields {
     }
   }
 
-  /** Whether any key field of {@code row} is null. */
+  /** Whether any key field of {@code row} is null (never if no key field is nullable in the schema). */
   public boolean hasNull(BinaryRow row) {
+    if (!nullable) {
+      return false;
+    }
     for (int field : fields) {
       if (row.isNullAt(field)) {
         return true;

@@ -25,6 +25,9 @@ public final class RowWriter {
   private static final VarHandle INT_LE =
       MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+  /** Rows of up to this many fields have their slots copied by {@link #copyFields} one at a time. */
+  private static final int SLOTS_COPIED_ONE_BY_ONE = 4;
+
   private final RowSchema schema;
   private final int fieldCount;
   private final int fixedBytes;
@@ -173,8 +176,17 @@ public final class RowWriter {
     ensureCapacity(variableBytes);
     int slots = RowLayout.slotOffset(fieldCount, at);
     MemorySegment source = from.segment();
-    source.get(from.offset() + RowLayout.bitmapBytes(n), buffer, slots, n * RowLayout.SLOT_BYTES);
-    source.get(from.offset() + fromFixed, buffer, end, variableBytes);
+    int fromSlots = from.offset() + RowLayout.bitmapBytes(n);
+    if (n <= SLOTS_COPIED_ONE_BY_ONE) { // a bulk copy's fixed cost exceeds a few 8-byte moves
+      for (int k = 0; k < n * RowLayout.SLOT_BYTES; k += RowLayout.SLOT_BYTES) {
+        segment.putLongLittleEndian(slots + k, source.getLongLittleEndian(fromSlots + k));
+      }
+    } else {
+      source.get(fromSlots, buffer, slots, n * RowLayout.SLOT_BYTES);
+    }
+    if (variableBytes > 0) {
+      source.get(from.offset() + fromFixed, buffer, end, variableBytes);
+    }
     moveVariableOffsets(at, fromSchema, fromFixed, from.sizeInBytes());
     end += variableBytes;
     return this;

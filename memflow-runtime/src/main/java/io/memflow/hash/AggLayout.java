@@ -298,8 +298,13 @@ final class AggLayout {
         }
       }
       case MIN, MAX -> {
-        if (!src.isNullAt(field) && (isNull(segment, offset, index) || better(op, type, src, field, segment, slot))) {
+        if (src.isNullAt(field)) {
+          return;
+        }
+        if (isNull(segment, offset, index)) { // the group's first value
           clearNull(segment, offset, index);
+          segment.putLongLittleEndian(slot, fixedBits(type, src, field));
+        } else if (better(op, type, src, field, segment, slot)) {
           segment.putLongLittleEndian(slot, fixedBits(type, src, field));
         }
       }
@@ -308,7 +313,9 @@ final class AggLayout {
 
   private void add(FieldType type, BinaryRow src, int field, MemorySegment segment, int offset, int index, int slot) {
     boolean first = isNull(segment, offset, index);
-    clearNull(segment, offset, index);
+    if (first) {
+      clearNull(segment, offset, index);
+    }
     if (type == FieldType.DOUBLE) {
       double sum = (first ? 0.0 : Double.longBitsToDouble(segment.getLongLittleEndian(slot))) + src.getDouble(field);
       segment.putLongLittleEndian(slot, Double.doubleToLongBits(sum));

@@ -165,6 +165,23 @@ public abstract class AbstractPagedOutputView implements DataOutputView {
     }
   }
 
+  /** Copies in bulk: one segment copy per target page the bytes reach. */
+  @Override
+  public void write(MemorySegment source, int offset, int length) throws IOException {
+    Objects.checkFromIndexSize(offset, length, source.size());
+    while (length > 0) {
+      if (position == limit) {
+        advance();
+        continue;
+      }
+      int n = Math.min(length, limit - position);
+      source.copyTo(offset, segment, position, n);
+      position += n;
+      offset += n;
+      length -= n;
+    }
+  }
+
   /**
    * Copies from a paged view page to page: one bulk segment copy per overlap of a source page
    * with a target page, instead of a read of every eight bytes through the source's accessors

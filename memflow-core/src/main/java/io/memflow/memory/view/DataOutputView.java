@@ -1,5 +1,6 @@
 package io.memflow.memory.view;
 
+import io.memflow.memory.MemorySegment;
 import java.io.DataOutput;
 import java.io.EOFException;
 import java.io.IOException;
@@ -31,6 +32,17 @@ public interface DataOutputView extends DataOutput {
    * @throws IllegalArgumentException if {@code numBytes} is negative
    */
   void write(DataInputView source, int numBytes) throws IOException;
+
+  /**
+   * Copies {@code length} bytes of {@code source} from {@code offset} into this view. Paged views
+   * copy in bulk; the default writes through {@link MemorySegment#get(java.io.DataOutput, int, int)}.
+   *
+   * @throws EOFException if this view has no more room
+   * @throws IndexOutOfBoundsException if the range is outside {@code source}
+   */
+  default void write(MemorySegment source, int offset, int length) throws IOException {
+    source.get(this, offset, length);
+  }
 
   /** Writes {@code value} as an unsigned LEB128 int, 1 to 5 bytes ({@link VarInts}). */
   default void writeVarInt(int value) throws IOException {

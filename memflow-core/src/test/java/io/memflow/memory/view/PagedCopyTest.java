@@ -58,6 +58,47 @@ class PagedCopyTest {
   }
 
   @Test
+  void writesASegmentRangeAcrossTargetPagesLikeAByteWiseCopy() throws Exception {
+    Random random = new Random(10);
+    for (int trial = 0; trial < 300; trial++) {
+      byte[] data = new byte[1 + random.nextInt(3000)];
+      random.nextBytes(data);
+      MemorySegment source = random.nextBoolean() ? MemorySegments.allocateOffHeap(data.length)
+          : MemorySegments.allocateHeap(data.length);
+      source.put(0, data);
+      int from = random.nextInt(data.length);
+      int count = random.nextInt(data.length - from + 1);
+      int targetPage = 1 << (4 + random.nextInt(5));
+      int at = random.nextInt(100);
+      List<MemorySegment> targetPages = pages((at + count) / targetPage + 1, targetPage, random.nextBoolean());
+      SeekableOutputView target = new SeekableOutputView(targetPages, targetPage);
+      target.setWritePosition(at);
+
+      target.write(source, from, count);
+
+      assertThat(target.getWritePosition()).isEqualTo(at + count);
+      byte[] copied = new byte[count];
+      SeekableInputView check = new SeekableInputView(targetPages, targetPage, at + count);
+      check.setReadPosition(at);
+      check.readFully(copied);
+      assertThat(copied).isEqualTo(Arrays.copyOfRange(data, from, from + count));
+      assertThatThrownBy(() -> target.write(source, from, data.length - from + 1))
+          .isInstanceOf(IndexOutOfBoundsException.class);
+      source.free();
+      targetPages.forEach(MemorySegment::free);
+    }
+  }
+
+  @Test
+  void aSegmentRangeLongerThanTheRoomLeftIsAnEof() throws Exception {
+    MemorySegment source = MemorySegments.allocateHeap(100);
+    List<MemorySegment> targetPages = pages(1, 64, true);
+    SeekableOutputView target = new SeekableOutputView(targetPages, 64);
+    assertThatThrownBy(() -> target.write(source, 0, 65)).isInstanceOf(EOFException.class);
+    targetPages.forEach(MemorySegment::free);
+  }
+
+  @Test
   void aSourceThatEndsFirstIsAnEof() throws Exception {
     List<MemorySegment> sourcePages = pages(1, 64, false);
     SeekableInputView source = new SeekableInputView(sourcePages, 64, 10);
