@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The consumer side of a local exchange: reads one subpartition of each of several {@link
@@ -22,8 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p><b>Threads and ownership.</b> One consumer thread calls {@link #pollNext()}, {@link
  * #getNext()} and {@link #close()}; it owns each delivered buffer and releases it. It also does
  * the sending: a channel found empty pulls from its producer's subpartition, copying into its
- * credit buffers. Producers' threads only wake the consumer (a counter; the monitor only when the
- * consumer waits), so a producer never waits for a consumer's copy.
+ * credit buffers. Producers' threads only wake the consumer (a counter; an unpark only when the
+ * consumer is parked), so a producer never waits for a consumer's copy.
  */
 public final class InputGate implements AutoCloseable {
 
@@ -35,9 +36,9 @@ public final class InputGate implements AutoCloseable {
 
   private final BufferPool pool;
   private final List<InputChannel> channels = new ArrayList<>();
-  private final Object signal = new Object();
   private final AtomicLong wakeUps = new AtomicLong();
-  private volatile boolean waiting;
+  /** The consumer thread while it is parked (or about to park) in {@link #awaitWakeUp}, else null. */
+  private volatile Thread waiter;
   private int next;
   private boolean closed;
 
@@ -142,21 +143,25 @@ public final class InputGate implements AutoCloseable {
   }
 
   /**
-   * Waits until {@link #wakeUp()} ran after {@code seen} was read. A waker takes the monitor only
-   * when {@code waiting} is set: it increments the counter, then reads the flag; this thread sets
-   * the flag, then reads the counter. Both are volatile, so at least one of them sees the other's
-   * write: either the waker notifies, or this thread does not wait.
+   * Waits until {@link #wakeUp()} ran after {@code seen} was read. This thread publishes itself as
+   * the waiter, then reads the counter; a waker increments the counter, then reads the waiter. Both
+   * are volatile, so at least one sees the other's write: either the waker unparks this thread, or
+   * this thread does not park. An unpark that comes late leaves a permit, which only makes a later
+   * park return early to check the counter again. A waker that finds no waiter does nothing but
+   * the increment (no lock, no system call), and one that finds it unparks it directly, without a
+   * monitor to hand over.
    */
   private void awaitWakeUp(long seen) throws InterruptedException {
-    synchronized (signal) {
-      waiting = true;
-      try {
-        while (wakeUps.get() == seen) {
-          signal.wait();
+    waiter = Thread.currentThread();
+    try {
+      while (wakeUps.get() == seen) {
+        if (Thread.interrupted()) {
+          throw new InterruptedException("interrupted while waiting for input");
         }
-      } finally {
-        waiting = false;
+        LockSupport.park(this);
       }
+    } finally {
+      waiter = null;
     }
   }
 
@@ -183,10 +188,9 @@ public final class InputGate implements AutoCloseable {
   /** Something arrived or credit is waiting to be announced: wakes the consumer. Any thread. */
   void wakeUp() {
     wakeUps.incrementAndGet();
-    if (waiting) {
-      synchronized (signal) {
-        signal.notifyAll();
-      }
+    Thread parked = waiter;
+    if (parked != null) {
+      LockSupport.unpark(parked);
     }
   }
 
