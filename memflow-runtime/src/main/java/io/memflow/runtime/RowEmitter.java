@@ -46,7 +46,7 @@ final class RowEmitter implements Collector {
     return switch (routing) {
       case FORWARD -> subtask;
       case GLOBAL -> 0;
-      case HASH -> Math.floorMod(keys.hash(row, EXCHANGE_SEED), targets);
+      case HASH -> targets == 1 ? 0 : Math.floorMod(keys.hash(row, EXCHANGE_SEED), targets);
       case REBALANCE -> {
         int t = nextTarget;
         nextTarget = t + 1 == targets ? 0 : t + 1;

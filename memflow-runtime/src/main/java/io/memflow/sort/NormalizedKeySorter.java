@@ -488,11 +488,11 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
     touchedSink = touched;
   }
 
-  /** Reads the byte at {@code pointer} and the one a cache line later (a record's first two lines), for {@link #writeTo}. */
+  /** Reads the bytes at {@code pointer}, 64 and 127 bytes on (the first lines of a record), for {@link #writeTo}. */
   private int touch(long pointer) {
     MemorySegment page = records.pages.get((int) (pointer / pageSize));
     int at = (int) (pointer % pageSize);
-    return page.get(at) + page.get(Math.min(at + 64, pageSize - 1));
+    return page.get(at) + page.get(Math.min(at + 64, pageSize - 1)) + page.get(Math.min(at + 127, pageSize - 1));
   }
 
   // ---------------------------------------------------------------- lifecycle
