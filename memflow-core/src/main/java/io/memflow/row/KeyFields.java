@@ -152,19 +152,23 @@ public final class KeyFields {
    * otherKey} (this key itself, or a comparable one of another schema). Two nulls are equal.
    */
   public boolean equal(BinaryRow row, KeyFields otherKey, BinaryRow other) {
+    boolean nulls = nullable || otherKey.nullable;
     for (int k = 0; k < fields.length; k++) {
-      if (!fieldEqual(row, fields[k], other, otherKey.fields[k], types[k])) {
+      int i = fields[k];
+      int j = otherKey.fields[k];
+      if (nulls && (row.isNullAt(i) || other.isNullAt(j))) {
+        if (row.isNullAt(i) != other.isNullAt(j)) {
+          return false;
+        }
+      } else if (!valueEqual(row, i, other, j, types[k])) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean fieldEqual(BinaryRow a, int i, BinaryRow b, int j, FieldType type) {
-    boolean aNull = a.isNullAt(i);
-    if (aNull || b.isNullAt(j)) {
-      return aNull && b.isNullAt(j);
-    }
+  /** Whether field {@code i} of {@code a} and {@code j} of {@code b}, both not null, are equal. */
+  private static boolean valueEqual(BinaryRow a, int i, BinaryRow b, int j, FieldType type) {
     return switch (type) {
       case INT -> a.getInt(i) == b.getInt(j);
       case LONG -> a.getLong(i) == b.getLong(j);

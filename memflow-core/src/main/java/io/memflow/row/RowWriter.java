@@ -269,6 +269,18 @@ public final class RowWriter {
     target.pointToBuffer(end);
   }
 
+  /**
+   * Points {@code target} at the row built so far in this writer's own buffer, without copying:
+   * valid only until this writer's next {@link #reset()} or set call, and read-only (writing
+   * through the row would change the writer's buffer).
+   *
+   * @throws IllegalStateException if a field is not set
+   */
+  public void view(BinaryRow target) {
+    checkComplete();
+    target.pointTo(segment, 0, end);
+  }
+
   /** A new row holding a copy of the row built so far (see {@link #writeTo}). */
   public BinaryRow toRow() {
     BinaryRow row = new BinaryRow(schema);

@@ -263,6 +263,9 @@ class BinaryRowTest {
           writer.copyFields(0, from).copyFields(leftFields, other);
         }
         BinaryRow built = writer.toRow();
+        BinaryRow viewed = new BinaryRow(schema);
+        writer.view(viewed); // the writer's own bytes, no copy
+        assertThat(bytesOf(viewed)).isEqualTo(bytesOf(built));
         Object[] values = concat(l, r);
         assertThat(built.toValues()).as(Rows.show(values)).isEqualTo(canonical(values));
         if (!rightFirst) { // the variable parts in field order, as setAll appends them

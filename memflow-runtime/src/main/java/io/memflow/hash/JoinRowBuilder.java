@@ -61,7 +61,7 @@ final class JoinRowBuilder {
     writer.reset();
     copy(probe, probeSchema, 0);
     copy(build, buildSchema, probeSchema.fieldCount());
-    writer.writeTo(row);
+    writer.view(row); // the writer's buffer, valid until the next call: no copy
     return row;
   }
 
