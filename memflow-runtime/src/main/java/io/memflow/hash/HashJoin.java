@@ -277,6 +277,14 @@ public final class HashJoin implements AutoCloseable {
    * @throws IOException if spilling the row fails (the join is then failed: close it)
    */
   public RowIterator probe(BinaryRow row) throws IOException {
+    if (batched != null && !batched.active && state == State.PROBE && !closeRequested) {
+      // The common case touches only this thread's batch (heap), so it takes no lock; a close()
+      // meanwhile is seen by the next call that does. A full batch starts under the lock.
+      int hash = context.probeKey().hash(row, table.seed());
+      if (batched.offer(row, hash)) {
+        return batched.isFull() ? startBatch() : NOTHING_YET;
+      }
+    }
     enter(State.PROBE, "probe");
     try {
       if (batched == null) {
@@ -290,6 +298,19 @@ public final class HashJoin implements AutoCloseable {
       }
       return batched.start(row, hash); // too large for a batch: after the batch, on its own
     } catch (IOException | RuntimeException | Error e) {
+      state = State.FAILED;
+      throw e;
+    } finally {
+      exit();
+    }
+  }
+
+  /** Starts joining the full batch, under the lock. */
+  private RowIterator startBatch() {
+    enter(State.PROBE, "probe");
+    try {
+      return batched.start(null, 0);
+    } catch (RuntimeException | Error e) {
       state = State.FAILED;
       throw e;
     } finally {
