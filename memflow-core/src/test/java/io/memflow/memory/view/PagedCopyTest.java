@@ -23,6 +23,17 @@ class PagedCopyTest {
     return pages;
   }
 
+  /** {@code target} moved on by {@code expected.length} bytes from {@code at}, and its pages hold {@code expected} there. */
+  private static void assertWritten(SeekableOutputView target, List<MemorySegment> pages, int pageSize, int at,
+      byte[] expected) throws Exception {
+    assertThat(target.getWritePosition()).isEqualTo(at + expected.length);
+    byte[] copied = new byte[expected.length];
+    SeekableInputView check = new SeekableInputView(pages, pageSize, at + expected.length);
+    check.setReadPosition(at);
+    check.readFully(copied);
+    assertThat(copied).isEqualTo(expected);
+  }
+
   @Test
   void copiesAcrossEveryPageBoundaryOfBothViewsLikeAByteWiseCopy() throws Exception {
     Random random = new Random(9);
@@ -46,12 +57,7 @@ class PagedCopyTest {
       target.write(source, count);
 
       assertThat(source.getReadPosition()).isEqualTo(from + count);
-      assertThat(target.getWritePosition()).isEqualTo(at + count);
-      byte[] copied = new byte[count];
-      SeekableInputView check = new SeekableInputView(targetPages, targetPage, at + count);
-      check.setReadPosition(at);
-      check.readFully(copied);
-      assertThat(copied).isEqualTo(Arrays.copyOfRange(data, from, from + count));
+      assertWritten(target, targetPages, targetPage, at, Arrays.copyOfRange(data, from, from + count));
       sourcePages.forEach(MemorySegment::free);
       targetPages.forEach(MemorySegment::free);
     }
@@ -76,12 +82,7 @@ class PagedCopyTest {
 
       target.write(source, from, count);
 
-      assertThat(target.getWritePosition()).isEqualTo(at + count);
-      byte[] copied = new byte[count];
-      SeekableInputView check = new SeekableInputView(targetPages, targetPage, at + count);
-      check.setReadPosition(at);
-      check.readFully(copied);
-      assertThat(copied).isEqualTo(Arrays.copyOfRange(data, from, from + count));
+      assertWritten(target, targetPages, targetPage, at, Arrays.copyOfRange(data, from, from + count));
       assertThatThrownBy(() -> target.write(source, from, data.length - from + 1))
           .isInstanceOf(IndexOutOfBoundsException.class);
       source.free();
