@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The user's input files for the built-in jobs: checks them, infers or reads their schema, resolves
@@ -67,11 +68,20 @@ final class CsvInputs {
    * range {@code k} of {@link CsvSplits} (cut once, by the first subtask that asks).
    */
   static Source source(Path file, RowSchema schema) {
+    return source(file, schema, IntStream.range(0, schema.fieldCount()).toArray());
+  }
+
+  /**
+   * As {@link #source(Path, RowSchema)}, with rows of the file's columns {@code columns} only
+   * (their schema is {@code schema.project(columns)}): the other columns are never converted.
+   */
+  static Source source(Path file, RowSchema schema, int[] columns) {
     CsvFormat format = CsvFormat.forPath(file);
     Ranges ranges = new Ranges(file, format);
+    int[] read = columns.clone();
     return (ctx, out) -> {
       CsvSplits.Split range = ranges.of(ctx.parallelism()).get(ctx.subtask());
-      try (CsvRowReader reader = CsvRowReader.open(file, format, schema, range)) {
+      try (CsvRowReader reader = CsvRowReader.open(file, format, schema, range, read)) {
         BinaryRow row;
         while ((row = reader.next()) != null) {
           out.collect(row);

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -103,11 +105,13 @@ final class RunBuiltIns {
 
     @Override
     Job job() {
-      RowSchema schema = schema();
+      RowSchema fileSchema = schema();
+      int[] used = usedColumns(fileSchema);
+      RowSchema schema = fileSchema.project(used); // only what the aggregation reads crosses the exchange
       int[] groups = CsvInputs.columns(schema, input, groupBy, "--group-by");
       AggregateFunction[] functions = functions(schema);
       Job.Builder job = Job.builder("aggregate");
-      Stage read = read(job, schema, parallelism());
+      Stage read = job.source("read", parallelism(), schema, CsvInputs.source(input, fileSchema, used));
       Stage totals;
       try {
         totals = job.aggregate("aggregate", parallelism(), Input.hash(read, groups), groups, functions);
@@ -121,6 +125,24 @@ final class RunBuiltIns {
       Stage sorted = job.sort("sort", Input.global(totals), order);
       job.sink("write", 1, Input.forward(sorted), () -> new CsvSink(output, sorted.outputSchema()));
       return job.build();
+    }
+
+    /**
+     * The file's columns that the group keys and the aggregates read, in file order; names are
+     * checked against all of the file's columns, so an error lists them all.
+     */
+    private int[] usedColumns(RowSchema fileSchema) {
+      SortedSet<Integer> used = new TreeSet<>();
+      for (int group : CsvInputs.columns(fileSchema, input, groupBy, "--group-by")) {
+        used.add(group);
+      }
+      for (String part : agg.split(",")) {
+        String[] bits = part.strip().split(":");
+        if (bits.length == 2) { // other forms are count or malformed: functions() says which
+          used.add(CsvInputs.column(fileSchema, input, bits[1], "--agg"));
+        }
+      }
+      return used.stream().mapToInt(Integer::intValue).toArray();
     }
 
     private AggregateFunction[] functions(RowSchema schema) {

@@ -96,6 +96,22 @@ public final class RowSchema {
     return index;
   }
 
+  /**
+   * The schema of some of this schema's fields: field {@code k} of the result is field {@code
+   * fields[k]} of this one (name, type and nullability kept).
+   *
+   * @throws IndexOutOfBoundsException if an index is not a field of this schema
+   * @throws IllegalArgumentException if an index repeats (names must stay unique)
+   * @throws IllegalStateException if {@code fields} is empty
+   */
+  public RowSchema project(int... fields) {
+    Builder builder = builder();
+    for (int field : fields) {
+      builder.add(field(field));
+    }
+    return builder.build();
+  }
+
   /** Checks {@code 0 <= index < fieldCount()} and returns {@code index}. */
   int checkIndex(int index) {
     if (index < 0 || index >= types.length) {

@@ -8,6 +8,7 @@ import io.memflow.row.RowWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Reads the rows of a delimited text file as binary rows of a schema (from {@link CsvSchemas} or
@@ -18,6 +19,10 @@ import java.util.List;
  * column). A row with another number of fields than the header, or a value that is not of its
  * column's type, fails the read with a {@link CsvException} naming the line and column.
  *
+ * <p>A reader may be opened for some of the file's columns only (a projection, as a job that needs
+ * two of ten columns asks): its rows then hold those columns, the others are split off but never
+ * converted, so a value in a column that is not read is not checked against its type.
+ *
  * <p>Not thread-safe. The row that {@link #next()} returns is reused by the next call. Owns the
  * open file; {@link #close()} closes it.
  */
@@ -25,6 +30,8 @@ public final class CsvRowReader implements RowIterator {
 
   private final Path path;
   private final RowSchema schema;
+  private final RowSchema rowSchema;
+  private final int[] columns;
   private final FieldType[] types;
   private final CsvParser parser;
   private final RowWriter writer;
@@ -32,16 +39,18 @@ public final class CsvRowReader implements RowIterator {
   private long rows;
   private boolean closed;
 
-  private CsvRowReader(Path path, RowSchema schema, CsvParser parser) {
+  private CsvRowReader(Path path, RowSchema schema, int[] columns, CsvParser parser) {
     this.path = path;
     this.schema = schema;
-    this.types = new FieldType[schema.fieldCount()];
-    for (int c = 0; c < types.length; c++) {
-      types[c] = schema.type(c);
+    this.rowSchema = schema.project(columns);
+    this.columns = columns.clone();
+    this.types = new FieldType[columns.length];
+    for (int k = 0; k < types.length; k++) {
+      types[k] = schema.type(columns[k]);
     }
     this.parser = parser;
-    this.writer = new RowWriter(schema);
-    this.row = new BinaryRow(schema);
+    this.writer = new RowWriter(rowSchema);
+    this.row = new BinaryRow(rowSchema);
   }
 
   /**
@@ -69,11 +78,34 @@ public final class CsvRowReader implements RowIterator {
    */
   public static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, CsvSplits.Split split)
       throws IOException {
-    return open(path, format, schema, split, 1 << 20);
+    return open(path, format, schema, split, allColumns(schema), 1 << 20);
+  }
+
+  /**
+   * As {@link #open(Path, CsvFormat, RowSchema, CsvSplits.Split)}, reading only the file columns
+   * {@code columns} (indexes into {@code schema}, the file's schema): field {@code k} of each row
+   * is column {@code columns[k]}, and {@link #schema()} is {@code schema.project(columns)}.
+   *
+   * @throws IndexOutOfBoundsException if a column is not one of {@code schema}
+   * @throws IllegalArgumentException if a column repeats
+   */
+  public static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, CsvSplits.Split split,
+      int[] columns) throws IOException {
+    return open(path, format, schema, split, columns, 1 << 20);
   }
 
   static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, CsvSplits.Split split, int bufferBytes)
       throws IOException {
+    return open(path, format, schema, split, allColumns(schema), bufferBytes);
+  }
+
+  private static int[] allColumns(RowSchema schema) {
+    return IntStream.range(0, schema.fieldCount()).toArray();
+  }
+
+  private static CsvRowReader open(Path path, CsvFormat format, RowSchema schema, CsvSplits.Split split,
+      int[] columns, int bufferBytes) throws IOException {
+    schema.project(columns); // bad columns fail before the file is opened
     FileRangeInputStream in = FileRangeInputStream.open(path, split.start(), split.end());
     CsvParser parser;
     try {
@@ -86,7 +118,7 @@ public final class CsvRowReader implements RowIterator {
       if (split.isFirst()) {
         checkHeader(path, schema, CsvSchemas.header(parser, path));
       }
-      return new CsvRowReader(path, schema, parser);
+      return new CsvRowReader(path, schema, columns, parser);
     } catch (IOException | RuntimeException e) {
       parser.close();
       throw e;
@@ -104,9 +136,9 @@ public final class CsvRowReader implements RowIterator {
     }
   }
 
-  /** The schema of the rows. */
+  /** The schema of the rows: the file's, or the projection's the reader was opened with. */
   public RowSchema schema() {
-    return schema;
+    return rowSchema;
   }
 
   /** The rows read so far. */
@@ -122,35 +154,38 @@ public final class CsvRowReader implements RowIterator {
     if (!parser.nextRow()) {
       return null;
     }
-    if (parser.fieldCount() != types.length) {
-      throw new CsvException(path, parser.rowLine(), Math.min(parser.fieldCount(), types.length) + 1, null,
-          "the row has " + parser.fieldCount() + " fields but the header has " + types.length
+    int expected = schema.fieldCount();
+    if (parser.fieldCount() != expected) {
+      throw new CsvException(path, parser.rowLine(), Math.min(parser.fieldCount(), expected) + 1, null,
+          "the row has " + parser.fieldCount() + " fields but the header has " + expected
               + "; a value holding the delimiter or a line break must be quoted");
     }
     writer.reset();
-    for (int c = 0; c < types.length; c++) {
-      setField(c);
+    for (int k = 0; k < types.length; k++) {
+      setField(k, columns[k]);
     }
     writer.writeTo(row);
     rows++;
     return row;
   }
 
-  private void setField(int c) throws CsvException {
-    if (parser.length(c) == 0 && (!parser.isQuoted(c) || types[c] != FieldType.STRING)) {
-      writer.setNull(c);
+  /** Sets field {@code k} of the row from column {@code c} of the file. */
+  private void setField(int k, int c) throws CsvException {
+    FieldType type = types[k];
+    if (parser.length(c) == 0 && (!parser.isQuoted(c) || type != FieldType.STRING)) {
+      writer.setNull(k);
       return;
     }
     byte[] b = parser.value(c);
     int from = parser.valueStart(c);
     int to = from + parser.valueLength(c);
     try {
-      switch (types[c]) {
-        case INT -> writer.setInt(c, toInt(CsvNumbers.parseLong(b, from, to)));
-        case LONG -> writer.setLong(c, CsvNumbers.parseLong(b, from, to));
-        case DOUBLE -> writer.setDouble(c, CsvNumbers.parseDouble(b, from, to));
-        case STRING -> writer.setUtf8(c, b, from, to - from);
-        case BYTES -> writer.setBytes(c, java.util.Arrays.copyOfRange(b, from, to));
+      switch (type) {
+        case INT -> writer.setInt(k, toInt(CsvNumbers.parseLong(b, from, to)));
+        case LONG -> writer.setLong(k, CsvNumbers.parseLong(b, from, to));
+        case DOUBLE -> writer.setDouble(k, CsvNumbers.parseDouble(b, from, to));
+        case STRING -> writer.setUtf8(k, b, from, to - from);
+        case BYTES -> writer.setBytes(k, java.util.Arrays.copyOfRange(b, from, to));
       }
     } catch (CsvNumbers.NotANumber e) {
       throw notOfType(c, b, from, to);
@@ -162,13 +197,13 @@ public final class CsvRowReader implements RowIterator {
     String fits = "string";
     try {
       CsvNumbers.parseDouble(b, from, to);
-      fits = types[c] == FieldType.INT ? "long" : "double";
+      fits = schema.type(c) == FieldType.INT ? "long" : "double";
       CsvNumbers.parseLong(b, from, to);
     } catch (CsvNumbers.NotANumber e) {
       // fits stays the widest type that parsed
     }
     return new CsvException(path, parser.rowLine(), c + 1, schema.field(c).name(), "'" + value + "' is not a value"
-        + " of the column's type " + types[c] + " (inferred from the first rows, or declared); declare the column as "
+        + " of the column's type " + schema.type(c) + " (inferred from the first rows, or declared); declare the column as "
         + schema.field(c).name() + ":" + fits + " or fix the value");
   }
 

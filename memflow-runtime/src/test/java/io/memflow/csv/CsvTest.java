@@ -165,6 +165,42 @@ class CsvTest {
         .isInstanceOf(CsvException.class).hasMessageContaining("a:double");
   }
 
+  @Test
+  void aProjectionReadsItsColumnsInItsOrderAndConvertsNoOther() throws IOException {
+    Path path = file("p.csv", "id,word,amount\n1,kale,7.5\n2,,-3\n3,x,\n");
+    RowSchema schema = RowSchema.builder().field("id", FieldType.LONG).nullableField("word", FieldType.STRING)
+        .nullableField("amount", FieldType.DOUBLE).build();
+    List<Object[]> rows = new ArrayList<>();
+    try (CsvRowReader reader = CsvRowReader.open(path, CsvFormat.CSV, schema, wholeFile(), new int[] {2, 0})) {
+      assertThat(reader.schema()).isEqualTo(schema.project(2, 0));
+      for (BinaryRow row = reader.next(); row != null; row = reader.next()) {
+        rows.add(row.toValues());
+      }
+    }
+    assertThat(rows).containsExactly(new Object[] {7.5, 1L}, new Object[] {-3.0, 2L}, new Object[] {null, 3L});
+
+    Path bad = file("bad.csv", "id,word,amount\n1,kale,oops\n2,a,b,c\n");
+    List<Object[]> words = new ArrayList<>();
+    try (CsvRowReader reader = CsvRowReader.open(bad, CsvFormat.CSV, schema, wholeFile(), new int[] {1})) {
+      words.add(reader.next().toValues()); // 'oops' is in a column this reader does not convert
+      assertThatThrownBy(reader::next).isInstanceOf(CsvException.class)
+          .hasMessageContaining("line 3").hasMessageContaining("4 fields but the header has 3");
+    }
+    assertThat(words).containsExactly(new Object[] {"kale"});
+    try (CsvRowReader reader = CsvRowReader.open(bad, CsvFormat.CSV, schema, wholeFile(), new int[] {2})) {
+      assertThatThrownBy(reader::next).isInstanceOf(CsvException.class)
+          .hasMessageContaining("line 2, column 3 (amount)").hasMessageContaining("'oops'");
+    }
+    assertThatThrownBy(() -> CsvRowReader.open(path, CsvFormat.CSV, schema, wholeFile(), new int[] {0, 0}))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate");
+    assertThatThrownBy(() -> CsvRowReader.open(path, CsvFormat.CSV, schema, wholeFile(), new int[] {3}))
+        .isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  private static CsvSplits.Split wholeFile() {
+    return new CsvSplits.Split(0, Long.MAX_VALUE, 1);
+  }
+
   private static RowSchema schemaOf(String... names) {
     RowSchema.Builder builder = RowSchema.builder();
     for (String name : names) {
