@@ -52,6 +52,15 @@ final class CsvInputs {
     }
   }
 
+  /** The size of {@code file} in bytes, which {@link #checkReadable} found readable. */
+  static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UserInputException("cannot read the size of input file " + file + ": " + e.getMessage() + "; check the path.", e);
+    }
+  }
+
   /** The output file's directory must exist; the file itself is replaced only on success. */
   static void checkOutput(Path file) {
     Path dir = file.toAbsolutePath().getParent();

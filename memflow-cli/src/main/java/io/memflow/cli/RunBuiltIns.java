@@ -213,11 +213,37 @@ final class RunBuiltIns {
       Job.Builder job = Job.builder("join");
       Stage build = job.source("read-right", parallelism(), rightSchema, CsvInputs.source(right, rightSchema));
       Stage probe = job.source("read-left", parallelism(), leftSchema, CsvInputs.source(left, leftSchema));
-      Stage joined = job.join("join", parallelism(), Input.hash(build, rightKeys), rightKeys,
-          Input.hash(probe, leftKeys), leftKeys, joinType);
-      job.sink("write", 1, Input.global(joined), () -> new CsvSink(output, joined.outputSchema()));
+      Stage joined = broadcastsBuildSide(joinType)
+          ? job.join("join", parallelism(), Input.broadcast(build), rightKeys, Input.chained(probe), leftKeys, joinType)
+          : job.join("join", parallelism(), Input.hash(build, rightKeys), rightKeys,
+              Input.hash(probe, leftKeys), leftKeys, joinType);
+      Stage encoded = job.operator("format", parallelism(), CsvSink.CHUNKS, false,
+          () -> new CsvSink.Encode(output, joined.outputSchema()), Input.chained(joined));
+      job.sink("write", 1, Input.global(encoded), () -> CsvSink.encoded(output, joined.outputSchema()));
       return job.build();
     }
+
+    /**
+     * Whether every join subtask builds from the whole right file, so that the left file needs no
+     * exchange: its readers probe in their own threads ({@link Input#chained}) and a skewed key no
+     * longer loads one subtask. Always at parallelism 1; otherwise when the right file is small
+     * (its rows, about {@value #ROW_BYTES_PER_FILE_BYTE} times the file, take at most half a
+     * subtask's managed memory) and the join emits unmatched rows of the left side only (a right
+     * outer join's unmatched build rows would come out of every subtask).
+     */
+    private boolean broadcastsBuildSide(JoinType joinType) {
+      if (parallelism() == 1) {
+        return true;
+      }
+      if (joinType == JoinType.RIGHT_OUTER) {
+        return false;
+      }
+      long buildBytes = ROW_BYTES_PER_FILE_BYTE * CsvInputs.size(right);
+      return buildBytes <= RunSession.managedBytesPerSlot(options) / 2;
+    }
+
+    /** Binary rows of a CSV file take about twice its bytes (the customers file: 2.1x); with room to spare. */
+    private static final int ROW_BYTES_PER_FILE_BYTE = 3;
 
     /** The declared types that name columns of {@code file} (a declaration may cover both files). */
     private String typesFor(Path file) {

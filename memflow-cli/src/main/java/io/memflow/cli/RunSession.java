@@ -76,6 +76,12 @@ final class RunSession {
     return result;
   }
 
+  /** The managed memory of one slot of the task manager {@code options} plan. */
+  static long managedBytesPerSlot(RunOptions options) {
+    TaskManagerMemorySpec plan = plan(options.configuration());
+    return plan.managed().bytes() / plan.numSlots();
+  }
+
   private static TaskManagerMemorySpec plan(Configuration config) {
     try {
       return MemoryPlanner.planTaskManager(config);

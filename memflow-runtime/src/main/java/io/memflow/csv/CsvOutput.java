@@ -4,18 +4,21 @@ import io.memflow.memory.MemorySegment;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The writer's output buffer: bytes gathered in one array and handed to the stream a block at a
  * time, numbers formatted straight into it (no strings for integers, no lock per byte as a
- * buffered stream takes). Not thread-safe; owns the stream and closes it.
+ * buffered stream takes). Without a stream the array grows instead and its owner takes the bytes
+ * ({@link #buffer()}, {@link #position()}, {@link #rewind}). Not thread-safe; owns the stream and
+ * closes it.
  */
 final class CsvOutput implements AutoCloseable {
 
   private static final int SIZE = 1 << 16;
   private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
 
-  private final OutputStream out;
+  private final OutputStream out; // null: the buffer grows and its owner takes the bytes
   private byte[] buffer = new byte[SIZE];
   private int position;
 
@@ -23,19 +26,32 @@ final class CsvOutput implements AutoCloseable {
     this.out = out;
   }
 
+  /** A buffer without a stream: it grows as needed. */
+  CsvOutput() {
+    this(null);
+  }
+
   /** Makes room for {@code n} bytes at {@link #position}. */
   private void ensure(int n) throws IOException {
     if (position + n > buffer.length) {
-      flushBuffer();
-      if (n > buffer.length) {
-        buffer = new byte[n];
-      }
+      makeRoom(n);
+    }
+  }
+
+  private void makeRoom(int n) throws IOException {
+    if (out == null) {
+      buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, position + n));
+      return;
+    }
+    flushBuffer();
+    if (n > buffer.length) {
+      buffer = new byte[n];
     }
   }
 
   void write(int b) throws IOException {
     if (position == buffer.length) {
-      flushBuffer();
+      makeRoom(1);
     }
     buffer[position++] = (byte) b;
   }
@@ -149,6 +165,11 @@ final class CsvOutput implements AutoCloseable {
     return buffer;
   }
 
+  /** Where the next byte goes: the bytes buffered. */
+  int position() {
+    return position;
+  }
+
   /** Moves the write position back to {@code position} (after a {@link #copy}). */
   void rewind(int position) {
     this.position = position;
@@ -159,9 +180,12 @@ final class CsvOutput implements AutoCloseable {
     position = 0;
   }
 
-  /** Writes what is buffered and closes the stream. */
+  /** Writes what is buffered and closes the stream (without one: nothing). */
   @Override
   public void close() throws IOException {
+    if (out == null) {
+      return;
+    }
     try {
       flushBuffer();
     } finally {
@@ -172,6 +196,8 @@ final class CsvOutput implements AutoCloseable {
   /** Closes the stream without writing what is buffered. */
   void discard() throws IOException {
     position = 0;
-    out.close();
+    if (out != null) {
+      out.close();
+    }
   }
 }

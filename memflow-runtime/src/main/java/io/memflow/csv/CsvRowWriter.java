@@ -1,9 +1,9 @@
 package io.memflow.csv;
 
+import io.memflow.memory.MemorySegment;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.RowSchema;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -27,26 +27,21 @@ import java.util.random.RandomGenerator;
  */
 public final class CsvRowWriter implements AutoCloseable {
 
-  private static final byte QUOTE = '"';
-
   private final Path target;
   private final Path temporary;
-  private final CsvFormat format;
-  private final RowSchema schema;
   private static final RandomGenerator RANDOM = new SecureRandom();
 
   private final CsvOutput out;
+  private final CsvFormatter formatter;
   private long rows;
   private boolean finished;
   private boolean aborted;
-  private byte[] scratch = new byte[256];
 
   private CsvRowWriter(Path target, Path temporary, CsvFormat format, RowSchema schema, CsvOutput out) {
     this.target = target;
     this.temporary = temporary;
-    this.format = format;
-    this.schema = schema;
     this.out = out;
+    this.formatter = new CsvFormatter(format, schema, out);
   }
 
   /**
@@ -60,7 +55,7 @@ public final class CsvRowWriter implements AutoCloseable {
     CsvOutput out = new CsvOutput(Files.newOutputStream(temporary));
     CsvRowWriter writer = new CsvRowWriter(target, temporary, format, schema, out);
     try {
-      writer.writeHeader();
+      writer.formatter.writeHeader();
     } catch (IOException | RuntimeException e) {
       writer.abort();
       throw e;
@@ -85,79 +80,27 @@ public final class CsvRowWriter implements AutoCloseable {
     }
   }
 
-  private void writeHeader() throws IOException {
-    for (int c = 0; c < schema.fieldCount(); c++) {
-      if (c > 0) {
-        out.write(format.delimiter());
-      }
-      byte[] name = schema.field(c).name().getBytes(StandardCharsets.UTF_8);
-      writeText(name, 0, name.length);
-    }
-    out.write('\n');
-  }
-
   /** Writes one row (of the writer's schema). */
   public void write(BinaryRow row) throws IOException {
-    if (finished) {
-      throw new IllegalStateException("writer of " + target + " is " + (aborted ? "aborted" : "committed"));
-    }
-    for (int c = 0; c < schema.fieldCount(); c++) {
-      if (c > 0) {
-        out.write(format.delimiter());
-      }
-      if (!row.isNullAt(c)) {
-        writeValue(row, c);
-      }
-    }
-    out.write('\n');
+    checkOpen();
+    formatter.writeRow(row);
     rows++;
   }
 
-  private void writeValue(BinaryRow row, int c) throws IOException {
-    switch (schema.type(c)) {
-      case INT -> out.writeLong(row.getInt(c));
-      case LONG -> out.writeLong(row.getLong(c));
-      case DOUBLE -> out.writeDouble(row.getDouble(c));
-      case STRING, BYTES -> writeField(row, c);
-    }
+  /**
+   * Writes text that a {@link CsvChunkEncoder} of the same format and schema made: {@code length}
+   * bytes at {@code offset} of {@code segment}, whole lines holding {@code lines} rows.
+   */
+  public void writeEncoded(MemorySegment segment, int offset, int length, long lines) throws IOException {
+    checkOpen();
+    out.copy(segment, offset, length);
+    rows += lines;
   }
 
-  /** Copies a text field straight from the row; quotes it (writing it again) only if it must. */
-  private void writeField(BinaryRow row, int c) throws IOException {
-    int length = row.fieldLength(c);
-    int start = out.copy(row.segment(), row.fieldOffset(c), length);
-    byte[] b = out.buffer();
-    boolean quote = length == 0;
-    for (int i = start; i < start + length && !quote; i++) {
-      quote = format.needsQuote(b[i]);
+  private void checkOpen() {
+    if (finished) {
+      throw new IllegalStateException("writer of " + target + " is " + (aborted ? "aborted" : "committed"));
     }
-    if (quote) {
-      if (scratch.length < length) {
-        scratch = new byte[Math.max(length, scratch.length * 2)];
-      }
-      System.arraycopy(b, start, scratch, 0, length);
-      out.rewind(start);
-      writeText(scratch, 0, length);
-    }
-  }
-
-  private void writeText(byte[] b, int from, int length) throws IOException {
-    boolean quote = length == 0;
-    for (int i = from; i < from + length && !quote; i++) {
-      quote = format.needsQuote(b[i]);
-    }
-    if (!quote) {
-      out.write(b, from, length);
-      return;
-    }
-    out.write(QUOTE);
-    for (int i = from; i < from + length; i++) {
-      out.write(b[i]);
-      if (b[i] == QUOTE) {
-        out.write(QUOTE);
-      }
-    }
-    out.write(QUOTE);
   }
 
   /** The rows written so far. */

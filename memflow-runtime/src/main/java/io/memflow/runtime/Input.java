@@ -11,7 +11,10 @@ import java.util.Objects;
  *   <li>{@link #forward}: subtask {@code i} to subtask {@code i} (equal parallelism);
  *   <li>{@link #hash}: by a seeded hash of key fields, so equal keys meet in one subtask;
  *   <li>{@link #global}: every row to subtask 0 (a gather, for a final sort or a single sink);
- *   <li>{@link #rebalance}: round robin.
+ *   <li>{@link #rebalance}: round robin;
+ *   <li>{@link #broadcast}: every row to every subtask (a small build side of a join);
+ *   <li>{@link #chained}: subtask {@code i} to subtask {@code i} without an exchange: the consumer
+ *       runs in the producer's thread and takes each row by a call, as Flink chains operators.
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -31,7 +34,11 @@ public record Input(Stage stage, Routing routing, int[] keys) {
     /** Everything to subtask 0. */
     GLOBAL,
     /** Round robin. */
-    REBALANCE
+    REBALANCE,
+    /** Every row to every subtask. */
+    BROADCAST,
+    /** Subtask i to subtask i by a call in one thread: no buffers, no copy, no exchange. */
+    CHAINED
   }
 
   /** Checks the arguments and copies the keys. */
@@ -66,6 +73,26 @@ public record Input(Stage stage, Routing routing, int[] keys) {
   /** Rows of {@code stage} spread round robin. */
   public static Input rebalance(Stage stage) {
     return new Input(stage, Routing.REBALANCE, new int[0]);
+  }
+
+  /** Every row of {@code stage} to every subtask of the consumer. */
+  public static Input broadcast(Stage stage) {
+    return new Input(stage, Routing.BROADCAST, new int[0]);
+  }
+
+  /**
+   * Subtask i of {@code stage} feeds subtask i of the consumer (equal parallelism) in one thread:
+   * the consumer's subtask runs the producer's when it comes to this input, and takes each row as
+   * a call. No network buffers and no copy; the two stages no longer run in parallel with each
+   * other. Stage metrics stay per stage.
+   */
+  public static Input chained(Stage stage) {
+    return new Input(stage, Routing.CHAINED, new int[0]);
+  }
+
+  /** Whether the producer's subtasks run in the consumer's threads ({@link Routing#CHAINED}). */
+  public boolean isChained() {
+    return routing == Routing.CHAINED;
   }
 
   /** The key fields (a copy). */

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -189,10 +190,12 @@ public final class Job {
         throw new IllegalArgumentException("stage '" + producer.name()
             + "' already feeds another stage; a stage has at most one consumer");
       }
-      if (input.routing() == Input.Routing.FORWARD && producer.parallelism() != parallelism) {
-        throw new IllegalArgumentException("forward input from '" + producer.name() + "' (parallelism "
-            + producer.parallelism() + ") to '" + stageName + "' (parallelism " + parallelism
-            + "): forward needs equal parallelism; use hash or rebalance");
+      boolean oneToOne = input.routing() == Input.Routing.FORWARD || input.isChained();
+      if (oneToOne && producer.parallelism() != parallelism) {
+        String routing = input.routing().name().toLowerCase(Locale.ROOT);
+        throw new IllegalArgumentException(routing + " input from '" + producer.name() + "' (parallelism "
+            + producer.parallelism() + ") to '" + stageName + "' (parallelism " + parallelism + "): " + routing
+            + " needs equal parallelism; use hash or rebalance");
       }
     }
   }

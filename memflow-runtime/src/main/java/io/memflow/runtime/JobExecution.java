@@ -162,26 +162,44 @@ final class JobExecution {
     return pages * manager.pageSize();
   }
 
-  /** Creates the partitions of every producer, then the gates of every consumer. */
+  /**
+   * Creates the partitions of every producer, then the gates of every consumer; a chained input
+   * gets neither: its producer's subtask i runs in the consumer's subtask i.
+   */
   private void connect() {
     NetworkBufferPool network = taskManager.networkBufferPool();
     checkNetworkBuffers(network);
     for (Stage consumer : job.stages()) {
       List<Input> inputs = consumer.inputs();
-      for (Input input : inputs) {
-        List<ResultPartition> produced = new ArrayList<>();
-        for (Task producer : tasksOf(input.stage())) {
-          ResultPartition partition = ResultPartition.create(network, consumer.parallelism());
-          partitions.add(partition);
-          produced.add(partition);
-          producer.setOutput(partition, input);
-        }
-        for (Task task : tasksOf(consumer)) {
-          InputGate gate = InputGate.create(network, task.context().subtask(), produced);
-          gates.add(gate);
-          task.addGate(gate);
+      for (int i = 0; i < inputs.size(); i++) {
+        Input input = inputs.get(i);
+        if (input.isChained()) {
+          chain(tasksOf(input.stage()), tasksOf(consumer), i);
+        } else {
+          exchange(network, input, consumer, i);
         }
       }
+    }
+  }
+
+  private static void chain(List<Task> producers, List<Task> consumers, int input) {
+    for (int s = 0; s < consumers.size(); s++) {
+      consumers.get(s).setChained(input, producers.get(s));
+    }
+  }
+
+  private void exchange(NetworkBufferPool network, Input input, Stage consumer, int inputIndex) {
+    List<ResultPartition> produced = new ArrayList<>();
+    for (Task producer : tasksOf(input.stage())) {
+      ResultPartition partition = ResultPartition.create(network, consumer.parallelism());
+      partitions.add(partition);
+      produced.add(partition);
+      producer.setOutput(partition, input);
+    }
+    for (Task task : tasksOf(consumer)) {
+      InputGate gate = InputGate.create(network, task.context().subtask(), produced);
+      gates.add(gate);
+      task.setGate(inputIndex, gate);
     }
   }
 
@@ -190,6 +208,9 @@ final class JobExecution {
     int required = 0;
     for (Stage consumer : job.stages()) {
       for (Input input : consumer.inputs()) {
+        if (input.isChained()) {
+          continue;
+        }
         required += input.stage().parallelism() * ResultPartition.requiredBuffers(consumer.parallelism());
         required += consumer.parallelism() * InputGate.requiredBuffers(input.stage().parallelism());
       }
@@ -206,8 +227,10 @@ final class JobExecution {
 
   private void startThreads() {
     for (Task task : tasks) {
-      Thread thread = new Thread(task, "memflow-" + job.name() + "-" + task.context().stageName()
-          + "#" + task.context().subtask());
+      if (task.isChainedProducer()) {
+        continue; // runs in its consumer's thread
+      }
+      Thread thread = new Thread(task, "memflow-" + job.name() + "-" + task.chainName() + "#" + task.context().subtask());
       threads.add(thread);
     }
     threads.forEach(Thread::start);

@@ -38,13 +38,21 @@ final class RowEmitter implements Collector {
   @Override
   public void collect(BinaryRow row) throws InterruptedException {
     int length = row.sizeInBytes();
+    if (routing == Input.Routing.BROADCAST) {
+      for (int t = 0; t < targets; t++) {
+        partition.emitRecord(t, row.segment(), row.offset(), length);
+      }
+      metrics.recordOut((long) targets * (length + Integer.BYTES));
+      return;
+    }
     partition.emitRecord(target(row), row.segment(), row.offset(), length);
     metrics.recordOut(length + Integer.BYTES);
   }
 
   private int target(BinaryRow row) {
     return switch (routing) {
-      case FORWARD -> subtask;
+      case FORWARD, CHAINED -> subtask;
+      case BROADCAST -> throw new IllegalStateException("broadcast rows go to every subpartition");
       case GLOBAL -> 0;
       case HASH -> targets == 1 ? 0 : Math.floorMod(keys.hash(row, EXCHANGE_SEED), targets);
       case REBALANCE -> {

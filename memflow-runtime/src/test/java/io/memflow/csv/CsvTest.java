@@ -106,6 +106,82 @@ class CsvTest {
     }
   }
 
+  @Test
+  void chunksFromSeveralEncodersAppendedByOneWriterGiveTheFileThatWriterMakesOfTheRows() throws IOException {
+    Random random = new Random(2);
+    for (int trial = 0; trial < 20; trial++) {
+      RowSchema.Builder builder = RowSchema.builder();
+      int columns = 1 + random.nextInt(5);
+      FieldType[] types = {FieldType.INT, FieldType.LONG, FieldType.DOUBLE, FieldType.STRING};
+      for (int c = 0; c < columns; c++) {
+        builder.nullableField("c" + c, types[random.nextInt(types.length)]);
+      }
+      RowSchema schema = builder.build();
+      CsvFormat format = random.nextBoolean() ? CsvFormat.CSV : CsvFormat.TSV;
+      List<BinaryRow> rows = new ArrayList<>();
+      for (int r = random.nextInt(3000); r > 0; r--) {
+        Object[] values = new Object[columns];
+        for (int c = 0; c < columns; c++) {
+          values[c] = randomValue(schema.type(c), random);
+        }
+        rows.add(RowWriter.row(schema, values));
+      }
+      String extension = format == CsvFormat.TSV ? ".tsv" : ".csv";
+      Path direct = dir.resolve("direct" + trial + extension);
+      try (CsvRowWriter writer = CsvRowWriter.create(direct, format, schema)) {
+        for (BinaryRow row : rows) {
+          writer.write(row);
+        }
+        writer.commit();
+      }
+      // three encoders take turns in runs of rows, as parallel subtasks would, each handing over
+      // chunks of at least a few hundred bytes; the writer appends the chunks in the order they came
+      Path encoded = dir.resolve("encoded" + trial + extension);
+      CsvChunkEncoder[] encoders = {new CsvChunkEncoder(format, schema), new CsvChunkEncoder(format, schema),
+          new CsvChunkEncoder(format, schema)};
+      int chunkBytes = 1 + random.nextInt(600);
+      StringBuilder expectedBody = new StringBuilder();
+      try (CsvRowWriter writer = CsvRowWriter.create(encoded, format, schema)) {
+        int at = 0;
+        while (at < rows.size()) {
+          CsvChunkEncoder encoder = encoders[random.nextInt(encoders.length)];
+          int run = 1 + random.nextInt(50);
+          for (int r = at; r < Math.min(rows.size(), at + run); r++) {
+            encoder.write(rows.get(r));
+          }
+          at += run;
+          if (encoder.size() >= chunkBytes || at >= rows.size()) {
+            append(writer, encoder, expectedBody);
+          }
+        }
+        for (CsvChunkEncoder encoder : encoders) {
+          if (encoder.rows() > 0) {
+            append(writer, encoder, expectedBody);
+          }
+        }
+        assertThat(writer.rowsWritten()).isEqualTo(rows.size());
+        writer.commit();
+      }
+      String file = Files.readString(encoded, StandardCharsets.UTF_8);
+      String header = Files.readString(direct, StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+      assertThat(file).isEqualTo(header + "\n" + expectedBody);
+      assertThat(sortedRows(encoded, schema)).as("trial %s", trial).isEqualTo(sortedRows(direct, schema));
+    }
+  }
+
+  private static void append(CsvRowWriter writer, CsvChunkEncoder encoder, StringBuilder expected) throws IOException {
+    byte[] text = Arrays.copyOf(encoder.buffer(), encoder.size());
+    writer.writeEncoded(io.memflow.memory.MemorySegments.wrap(text), 0, text.length, encoder.rows());
+    expected.append(new String(text, StandardCharsets.UTF_8));
+    encoder.clear();
+    assertThat(encoder.size()).isZero();
+  }
+
+  /** The file's rows as read back (quoted line breaks stay inside their rows), in a fixed order. */
+  private static List<String> sortedRows(Path path, RowSchema schema) throws IOException {
+    return readAll(path, schema, 1 << 16).stream().map(Arrays::deepToString).sorted().toList();
+  }
+
   // ---------------------------------------------------------------- parsing
 
   @Test

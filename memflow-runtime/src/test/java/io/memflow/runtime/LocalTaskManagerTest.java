@@ -190,6 +190,151 @@ class LocalTaskManagerTest {
   }
 
   @Test
+  void chainedStagesRunInTheProducersThreadAndKeepTheirOwnMetrics() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    long rows = 200_000;
+    Map<String, String> threads = new java.util.concurrent.ConcurrentHashMap<>();
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("chain");
+    Stage src = job.source("orders", 2, ORDERS, (ctx, out) -> {
+      threads.put("orders#" + ctx.subtask(), Thread.currentThread().getName());
+      orders(rows).run(ctx, out);
+    });
+    Stage even = job.operator("even", 2, ORDERS, false, () -> new Operator() {
+      int subtask;
+
+      @Override
+      public void open(TaskContext context) {
+        subtask = context.subtask();
+        threads.put("even#" + subtask, Thread.currentThread().getName());
+      }
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) throws Exception {
+        if (row.getLong(0) % 2 == 0) {
+          out.collect(row);
+        }
+      }
+    }, Input.chained(src));
+    Stage agg = job.aggregate("totals", 2, Input.hash(even, 1), new int[] {1}, AggregateFunction.count());
+    Stage sorted = job.sort("sorted", Input.global(agg), SortField.ascending(0));
+    job.sink("sink", 1, Input.chained(sorted), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    Map<Integer, Long> expected = new TreeMap<>();
+    RowWriter w = new RowWriter(ORDERS);
+    for (long i = 0; i < rows; i += 2) {
+      order(w, i);
+      expected.merge(w.toRow().getInt(1), 1L, Long::sum);
+    }
+    Map<Integer, Long> got = new java.util.LinkedHashMap<>();
+    sink.rows.forEach(r -> got.put(r.getInt(0), r.getLong(1)));
+    assertThat(got).containsExactlyEntriesOf(expected);
+    assertThat(threads.get("even#0")).isEqualTo(threads.get("orders#0")).contains("orders+even#0");
+    assertThat(threads.get("even#1")).isEqualTo(threads.get("orders#1"));
+    StageMetrics evenMetrics = result.stages().get(1);
+    assertThat(evenMetrics.recordsIn()).isEqualTo(rows);
+    assertThat(evenMetrics.recordsOut()).isEqualTo(rows / 2);
+    assertThat(evenMetrics.finishedSubtasks()).isEqualTo(2);
+    assertThat(result.stages().get(4).recordsIn()).isEqualTo(expected.size());
+    assertThat(result.leaks()).isEmpty();
+    assertAllReleased();
+  }
+
+  @Test
+  void aJoinProbesWithAChainedSourceAgainstABroadcastBuildSide() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    long rows = 100_000;
+    Source customers = (ctx, out) -> {
+      RowWriter w = new RowWriter(CUSTOMERS);
+      for (int c = ctx.subtask(); c < 4000; c += ctx.parallelism()) {
+        out.collect(w.reset().setInt(0, c).setString(1, "r" + (c % 7)).toRow());
+      }
+    };
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("broadcast-join");
+    Stage dim = job.source("customers", 2, CUSTOMERS, customers);
+    Stage fact = job.source("orders", 2, ORDERS, orders(rows));
+    Stage joined = job.join("joined", 2, Input.broadcast(dim), new int[] {0}, Input.chained(fact), new int[] {1},
+        JoinType.INNER);
+    job.sink("sink", 1, Input.global(joined), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    long matching = 0;
+    RowWriter w = new RowWriter(ORDERS);
+    for (long i = 0; i < rows; i++) {
+      order(w, i);
+      matching += w.toRow().getInt(1) < 4000 ? 1 : 0;
+    }
+    assertThat(sink.rows).hasSize((int) matching);
+    for (BinaryRow r : sink.rows) {
+      assertThat(r.getInt(4)).isEqualTo(r.getInt(1));
+      assertThat(r.getString(5)).isEqualTo("r" + (r.getInt(1) % 7));
+    }
+    assertThat(result.stages().get(0).recordsOut()).isEqualTo(4000);
+    assertThat(result.stages().get(0).bytesOut()).as("every customer sent to both subtasks")
+        .isEqualTo(result.stages().get(2).bytesIn() - result.stages().get(1).bytesOut());
+    assertThat(result.stages().get(2).recordsIn()).isEqualTo(2 * 4000 + rows);
+    assertThat(result.stages().get(1).backpressureNanos()).isZero();
+    assertAllReleased();
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aFailingChainedOperatorNamesItsStageAndCauseAndReleasesEverything(boolean checked) throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    Job.Builder job = Job.builder("failing-chain");
+    Stage src = job.source("orders", 2, ORDERS, orders(300_000));
+    Stage agg = job.aggregate("totals", 2, Input.chained(src), new int[] {1}, AggregateFunction.count());
+    Stage bad = job.operator("bad", 2, agg.outputSchema(), false, () -> new Operator() {
+      long seen;
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) throws Exception {
+        if (++seen == 100) {
+          throw checked ? new Exception("checked failure") : new IllegalStateException("unchecked failure");
+        }
+      }
+    }, Input.chained(agg));
+    job.sink("sink", 1, Input.global(bad), () -> (i, row, out) -> {});
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasMessageContaining("bad#")
+        .hasRootCauseMessage(checked ? "checked failure" : "unchecked failure");
+    assertAllReleased();
+  }
+
+  @Test
+  void aSourceFailingUnderAChainedAggregationReleasesItsMemory() throws Exception {
+    taskManager = taskManager("8m", 1, temp);
+    Job.Builder job = Job.builder("failing-under-chain");
+    Stage src = job.source("orders", 1, ORDERS, (ctx, out) -> {
+      orders(50_000).run(ctx, out);
+      throw new IOException("the file vanished");
+    });
+    Stage agg = job.aggregate("totals", 1, Input.chained(src), new int[] {1}, AggregateFunction.count());
+    job.sink("sink", 1, Input.chained(agg), () -> (i, row, out) -> {});
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasMessageContaining("orders#0")
+        .hasRootCauseMessage("the file vanished");
+    assertAllReleased();
+  }
+
+  @Test
+  void theBuilderRejectsAChainOfUnequalParallelism() {
+    Job.Builder job = Job.builder("uneven");
+    Stage src = job.source("orders", 2, ORDERS, orders(10));
+    assertThatThrownBy(() -> job.sink("sink", 1, Input.chained(src), () -> (i, row, out) -> {}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("chained input from 'orders' (parallelism 2)");
+  }
+
+  @Test
   void aFailingOperatorFailsTheJobWithItsCauseAndReleasesEverything() throws Exception {
     taskManager = taskManager("4m", 2, temp);
     Job.Builder job = Job.builder("failing");

@@ -1,0 +1,100 @@
+package io.memflow.csv;
+
+import io.memflow.row.BinaryRow;
+import io.memflow.row.RowSchema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Formats a header and binary rows as delimited text into a {@link CsvOutput}: integers in
+ * decimal, doubles as {@link Double#toString} writes them, strings as their UTF-8 bytes, quoted if
+ * they hold the delimiter, a quote or a line break, or are empty (an empty unquoted field is a
+ * null). The one place that knows the text form, for {@link CsvRowWriter} and {@link
+ * CsvChunkEncoder}. Not thread-safe (scratch space); does not own the output.
+ */
+final class CsvFormatter {
+
+  private static final byte QUOTE = '"';
+
+  private final CsvFormat format;
+  private final RowSchema schema;
+  private final CsvOutput out;
+  private byte[] scratch = new byte[256];
+
+  CsvFormatter(CsvFormat format, RowSchema schema, CsvOutput out) {
+    this.format = format;
+    this.schema = schema;
+    this.out = out;
+  }
+
+  void writeHeader() throws IOException {
+    for (int c = 0; c < schema.fieldCount(); c++) {
+      if (c > 0) {
+        out.write(format.delimiter());
+      }
+      byte[] name = schema.field(c).name().getBytes(StandardCharsets.UTF_8);
+      writeText(name, 0, name.length);
+    }
+    out.write('\n');
+  }
+
+  /** Writes one row (of the schema) and its line break. */
+  void writeRow(BinaryRow row) throws IOException {
+    for (int c = 0; c < schema.fieldCount(); c++) {
+      if (c > 0) {
+        out.write(format.delimiter());
+      }
+      if (!row.isNullAt(c)) {
+        writeValue(row, c);
+      }
+    }
+    out.write('\n');
+  }
+
+  private void writeValue(BinaryRow row, int c) throws IOException {
+    switch (schema.type(c)) {
+      case INT -> out.writeLong(row.getInt(c));
+      case LONG -> out.writeLong(row.getLong(c));
+      case DOUBLE -> out.writeDouble(row.getDouble(c));
+      case STRING, BYTES -> writeField(row, c);
+    }
+  }
+
+  /** Copies a text field straight from the row; quotes it (writing it again) only if it must. */
+  private void writeField(BinaryRow row, int c) throws IOException {
+    int length = row.fieldLength(c);
+    int start = out.copy(row.segment(), row.fieldOffset(c), length);
+    byte[] b = out.buffer();
+    boolean quote = length == 0;
+    for (int i = start; i < start + length && !quote; i++) {
+      quote = format.needsQuote(b[i]);
+    }
+    if (quote) {
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+      }
+      System.arraycopy(b, start, scratch, 0, length);
+      out.rewind(start);
+      writeText(scratch, 0, length);
+    }
+  }
+
+  private void writeText(byte[] b, int from, int length) throws IOException {
+    boolean quote = length == 0;
+    for (int i = from; i < from + length && !quote; i++) {
+      quote = format.needsQuote(b[i]);
+    }
+    if (!quote) {
+      out.write(b, from, length);
+      return;
+    }
+    out.write(QUOTE);
+    for (int i = from; i < from + length; i++) {
+      out.write(b[i]);
+      if (b[i] == QUOTE) {
+        out.write(QUOTE);
+      }
+    }
+    out.write(QUOTE);
+  }
+}
