@@ -3,6 +3,7 @@ package io.memflow.cli;
 import io.memflow.config.memory.TaskManagerMemorySpec;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -68,18 +69,20 @@ final class Launcher {
 
   /**
    * Replaces {@code file} by one line, {@code flags}, atomically (bin/memflow never reads half a
-   * file), unless it already holds it. Failures are ignored: the file only saves a relaunch, and
+   * file; the temporary file is named by our process id, so concurrent runs do not share one),
+   * unless it already holds it. Failures are ignored: the file only saves a relaunch, and
    * a missing or stale one costs nothing else.
    */
   static void write(Path file, String flags) {
-    String line = flags + "\n";
+    byte[] line = (flags + "\n").getBytes(StandardCharsets.UTF_8);
     Path temp = null;
     try {
-      if (Files.isRegularFile(file) && Files.readString(file).equals(line)) {
+      if (Files.isRegularFile(file) && Files.size(file) == line.length
+          && Arrays.equals(Files.readAllBytes(file), line)) {
         return;
       }
-      temp = Files.createTempFile(file.toAbsolutePath().getParent(), file.getFileName() + ".", ".tmp");
-      Files.writeString(temp, line);
+      temp = file.resolveSibling(file.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+      Files.write(temp, line);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       temp = null;
     } catch (IOException | RuntimeException e) { // a speed-up only; the run goes on as it would have

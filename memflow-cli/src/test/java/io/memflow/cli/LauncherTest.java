@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,16 @@ class LauncherTest {
   void replacesWhatAnotherRunOrGarbageLeft() throws IOException {
     Path file = dir.resolve("last-plan.jvmargs");
     Files.writeString(file, "garbage\n-Xmx1\n");
+    Launcher.write(file, FLAGS);
+    assertThat(Files.readString(file)).isEqualTo(FLAGS + "\n");
+  }
+
+  @Test
+  void replacesBinaryGarbageOfTheSameLength() throws IOException {
+    Path file = dir.resolve("last-plan.jvmargs");
+    byte[] garbage = new byte[FLAGS.length() + 1];
+    Arrays.fill(garbage, (byte) 0xff);
+    Files.write(file, garbage);
     Launcher.write(file, FLAGS);
     assertThat(Files.readString(file)).isEqualTo(FLAGS + "\n");
   }
