@@ -51,7 +51,8 @@ final class JvmLimits {
     }
   }
 
-  private static final List<String> HIDING_PREFIXES = List.of("-XX:Flags=", "-XX:VMOptionsFile=");
+  private static final String READS_FILE_FLAG = "-XX:Flags=";
+  private static final String READS_OPTIONS_FILE_FLAG = "-XX:VMOptionsFile=";
 
   private JvmLimits() {}
 
@@ -64,11 +65,15 @@ final class JvmLimits {
    * @return true if every limit is set as planned
    */
   static boolean setBy(List<String> inputArguments, List<String> planned) {
-    if (inputArguments.stream().anyMatch(a -> HIDING_PREFIXES.stream().anyMatch(a::startsWith))) {
-      return false;
+    for (String flag : inputArguments) { // loops, not streams: no lambda classes to make at start-up
+      if (flag.startsWith(READS_FILE_FLAG) || flag.startsWith(READS_OPTIONS_FILE_FLAG)) {
+        return false;
+      }
     }
-    if (!planned.stream().allMatch(JvmLimits::isLimit)) {
-      return false;
+    for (String flag : planned) {
+      if (!isLimit(flag)) {
+        return false;
+      }
     }
     for (Limit limit : Limit.values()) {
       if (!Objects.equals(limit.lastValueIn(inputArguments), limit.lastValueIn(planned))) {

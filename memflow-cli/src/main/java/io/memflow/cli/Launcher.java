@@ -52,7 +52,7 @@ final class Launcher {
 
   /**
    * Whether this JVM was started with exactly the limits of {@code plan}, so that it may run the
-   * job itself. Its maximum heap is checked first: the input arguments cost about 20 ms to read.
+   * job itself. Its maximum heap is checked first: reading the input arguments takes about 10 ms.
    */
   static boolean hasLimitsOf(TaskManagerMemorySpec plan) {
     return JvmLimits.heapConsistent(Runtime.getRuntime().maxMemory(), plan.jvmHeap().bytes())
