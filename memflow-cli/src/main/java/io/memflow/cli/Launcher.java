@@ -17,9 +17,10 @@ import java.util.List;
  * in-process entry point that tests use, never the relaunched child itself, and not when {@code
  * MEMFLOW_NO_RELAUNCH} is set) runs the job itself if it was started with exactly those limits,
  * and otherwise starts {@code memflow run} again in a JVM with them; the child's exit code becomes
- * ours. Either way it remembers the limits in the file {@code bin/memflow} names, which starts the
- * next run with them so that a run with the same memory options needs no second JVM. Static state
- * only, set once by {@link Main#main} before anything else reads it.
+ * ours. Either way, once a JVM with the limits has run memflow, it remembers them in the file
+ * {@code bin/memflow} names, which starts the next run with them, so that a run with the same
+ * memory options needs no second JVM. Static state only, set once by {@link Main#main} before
+ * anything else reads it.
  */
 final class Launcher {
 
