@@ -61,11 +61,6 @@ final class RunCommand implements Runnable {
     }
     PrintWriter out = spec.commandLine().getOut();
     DefaultJob job = new DefaultJob(rows, customers, seed);
-    if (!Launcher.shouldRelaunch()) { // the relaunched child prints it
-      out.printf(Locale.ROOT, "Default job: %,d orders joined with %,d customers, aggregated per customer and word, "
-          + "sorted by total amount.%n%n", rows, customers);
-      out.flush();
-    }
     RunSession.run(options, job, out, spec.commandLine().getErr());
   }
 
@@ -110,6 +105,12 @@ final class RunCommand implements Runnable {
         }
         orders.addAndGet(row.getLong(2));
       }
+    }
+
+    @Override
+    public void printHeader(PrintWriter out) {
+      out.printf(Locale.ROOT, "Default job: %,d orders joined with %,d customers, aggregated per customer and word, "
+          + "sorted by total amount.%n%n", rows, customers);
     }
 
     @Override

@@ -31,6 +31,9 @@ final class RunSession {
     /** The job to run with {@code parallelism} subtasks per parallel stage. */
     Job build(int parallelism);
 
+    /** Prints what the job is, before it runs; only the JVM that runs it prints it. */
+    default void printHeader(PrintWriter out) {}
+
     /** Prints what the job computed, before the report (the default job's summary). */
     default void printResult(PrintWriter out) {}
   }
@@ -40,6 +43,9 @@ final class RunSession {
   private RunSession() {}
 
   static JobResult run(RunOptions options, JobDefinition definition, PrintWriter out, PrintWriter err) {
+    if (!Launcher.isLauncher()) { // this JVM runs the job whatever the plan: the header comes first
+      printHeader(definition, out);
+    }
     Configuration config = options.configuration();
     ProgressPrinter.Mode mode = ProgressPrinter.mode(options.progress);
     Path reportFile = options.reportFile();
@@ -50,9 +56,8 @@ final class RunSession {
     int pageSize = pageSize(config);
     options.tmpDirs.forEach(RunSession::checkTempDirectory);
     Job job = definition.build(options.parallelism);
-    if (Launcher.shouldRelaunch()) {
-      out.flush();
-      System.exit(Launcher.relaunch(plan));
+    if (Launcher.isLauncher()) {
+      runHereOrRelaunch(plan, definition, out);
     }
     JobResult result;
     try (LocalTaskManager taskManager = LocalTaskManager.builder(plan).pageSize(pageSize)
@@ -80,6 +85,25 @@ final class RunSession {
   static long managedBytesPerSlot(RunOptions options) {
     TaskManagerMemorySpec plan = plan(options.configuration());
     return plan.managed().bytes() / plan.numSlots();
+  }
+
+  /**
+   * In the launcher, once everything is checked: returns if this JVM has the plan's limits (the
+   * job runs here), and otherwise exits with the exit code of the JVM that ran it.
+   */
+  private static void runHereOrRelaunch(TaskManagerMemorySpec plan, JobDefinition definition, PrintWriter out) {
+    if (Launcher.hasLimitsOf(plan)) {
+      Launcher.remember(plan);
+      printHeader(definition, out);
+      return;
+    }
+    out.flush();
+    System.exit(Launcher.relaunch(plan));
+  }
+
+  private static void printHeader(JobDefinition definition, PrintWriter out) {
+    definition.printHeader(out);
+    out.flush();
   }
 
   private static TaskManagerMemorySpec plan(Configuration config) {
