@@ -901,7 +901,8 @@ public final class HashAggregator implements AutoCloseable {
      * The global phase of a two-phase aggregation: {@link HashAggregator#add} takes rows of the
      * partial schema ({@link HashAggregator#partialSchema}, as {@link HashCombiner}s of the same
      * input schema, group fields and aggregates emit them) and merges them, and the result is what
-     * an aggregator of every original input row would return (same output schema).
+     * an aggregator of every original input row would return (same output schema). The builder
+     * still gets the original input schema, group fields and aggregates, as the combiners do.
      */
     public Builder mergePartials() {
       this.mergePartials = true;
