@@ -31,6 +31,10 @@ import java.util.List;
  *                      avg(f)              two slots: sum (LONG or DOUBLE, not null), count (LONG)
  * </pre>
  *
+ * <p>Accumulator fields are named after their output field: {@code sum_price#partial}, and an
+ * avg's two {@code avg_qty#sum} and {@code avg_qty#count}. The partial schema is public through
+ * {@link HashAggregator#partialSchema}: it is what a {@link HashCombiner} emits.
+ *
  * <p>Fixed-width accumulators change in place. A STRING/BYTES min or max that changes needs a
  * different length, so the table re-appends the whole group ({@link #relocatedLength}, {@link
  * #relocate}) and the old bytes become garbage until the table is cleared.
@@ -119,7 +123,7 @@ final class AggLayout {
     FieldType inType = in < 0 ? null : inputSchema.type(in);
     String outName = function.outputName(in < 0 ? null : inputSchema.field(in).name());
     int at = base + slots.size();
-    String internal = "\u0000acc" + at;
+    String internal = outName + "#partial"; // readable in error messages; unique as the output names are
     FieldType sumType = inType == FieldType.DOUBLE ? FieldType.DOUBLE : FieldType.LONG;
     switch (function.kind()) {
       case COUNT_ROWS, COUNT -> {
@@ -142,7 +146,7 @@ final class AggLayout {
       case AVG -> {
         slots.add(new Slot(at, Op.PLAIN_SUM, in, Op.PLAIN_SUM, sumType));
         slots.add(new Slot(at + 1, Op.COUNT_VALUE, in, Op.ADD_LONG, FieldType.LONG));
-        partial.field(internal, sumType).field(internal + "n", FieldType.LONG);
+        partial.field(outName + "#sum", sumType).field(outName + "#count", FieldType.LONG);
         output.nullableField(outName, FieldType.DOUBLE);
       }
     }

@@ -63,6 +63,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   result ◀── table (level 0, nothing spilled)     partition p ──▶ table (seed + 1) ──full──▶ level 2 ...
  * </pre>
  *
+ * <p><b>Two phases.</b> Built with {@link Builder#mergePartials()}, the aggregator is the global
+ * phase of a two-phase aggregation: {@code add} takes the partial rows that {@link HashCombiner}s
+ * emit (the table merges them as it merges spilled partial aggregates), and partitions on disk in
+ * the first pass then hold partial rows too (merged, not added, when read back). The result is
+ * the same as a single-phase aggregator's over the original rows.
+ *
  * <p><b>Reclaiming.</b> While rows are added, the aggregator is registered with the manager as a
  * reclaimable consumer of its owner: a reclaim request spills the table and gives back free pages
  * beyond the minimum of {@value #MIN_PAGES}; the aggregator then works on with fewer pages. It
@@ -128,7 +134,13 @@ public final class HashAggregator implements AutoCloseable {
   private long prefetched;
   private final BinaryRow output;
   private final RowWriter outputWriter;
-  private final RowSchema inputSchema;
+  /** Whether {@link #add} takes partial rows ({@link Builder#mergePartials()}) rather than input rows. */
+  private final boolean mergingInput;
+  /** The schema of the rows {@link #add} takes: the input schema, or the partial schema when merging. */
+  private final RowSchema addSchema;
+  private final KeyFields addKey;
+  /** The last schema object {@link #add} accepted (equal to {@link #addSchema}); the owner thread's only. */
+  private RowSchema knownSchema;
   private volatile boolean cancelled;
   /** Written under the lock; volatile because {@link #add} reads it without. */
   private volatile State state = State.INPUT;
@@ -160,8 +172,11 @@ public final class HashAggregator implements AutoCloseable {
     table.open();
     this.partial = new BinaryRow(layout.partialSchema());
     this.input = new BinaryRow(layout.inputKey().schema());
-    this.inputSchema = layout.inputKey().schema();
-    this.batch = new RowBatch(inputSchema);
+    this.mergingInput = b.mergePartials;
+    this.addSchema = mergingInput ? layout.partialSchema() : layout.inputKey().schema();
+    this.addKey = mergingInput ? layout.partialKey() : layout.inputKey();
+    this.knownSchema = addSchema;
+    this.batch = new RowBatch(addSchema);
     this.mergeBatch = new RowBatch(layout.partialSchema());
     this.group = new BinaryRow(layout.partialSchema());
     this.convertBuffer = MemorySegments.allocateHeap(manager.pageSize());
@@ -195,27 +210,44 @@ public final class HashAggregator implements AutoCloseable {
     return new AggLayout(inputSchema, groupBy.clone(), List.of(functions)).outputSchema();
   }
 
+  /**
+   * The schema of partial rows of an aggregation of {@code inputSchema} grouped by {@code groupBy}
+   * computing {@code functions}: the group fields (fields {@code 0..k-1}, in {@code groupBy}
+   * order), then the accumulator fields (one per aggregate, two for avg: its sum and count). A
+   * {@link HashCombiner} emits such rows and an aggregator built with {@link
+   * Builder#mergePartials()} takes them.
+   *
+   * @throws IllegalArgumentException if a field index or a function's field type is invalid
+   */
+  public static RowSchema partialSchema(RowSchema inputSchema, int[] groupBy, AggregateFunction... functions) {
+    if (groupBy.length == 0) {
+      throw new IllegalArgumentException("no group fields: groupBy needs at least one field of " + inputSchema);
+    }
+    return new AggLayout(inputSchema, groupBy.clone(), List.of(functions)).partialSchema();
+  }
+
   /** The schema of result rows: the group fields (as in the input), then one field per aggregate. */
   public RowSchema outputSchema() {
     return layout.outputSchema();
   }
 
   /**
-   * Adds {@code row} to its group; spills when the pages run out. Rows are added in batches of up
-   * to {@value RowBatch#ROWS} (copied aside until then, see {@link RowBatch}), so a failure caused
-   * by one row may surface on a later call or at {@link #result()}.
+   * Adds {@code row} (an input row, or with {@link Builder#mergePartials()} a partial row) to its
+   * group; spills when the pages run out. Rows are added in batches of up to {@value RowBatch#ROWS}
+   * (copied aside until then, see {@link RowBatch}), so a failure caused by one row may surface on
+   * a later call or at {@link #result()}.
    *
    * @throws IOException if a spill fails (everything is released; the aggregator is then unusable)
-   * @throws IllegalArgumentException if the row is not of the input schema, or its group does not
-   *     fit one page (everything is released)
+   * @throws IllegalArgumentException if the row is not of the input (or partial) schema, or its
+   *     group does not fit one page (everything is released)
    * @throws IllegalStateException after {@link #result()}, a failure or {@link #close()}
    * @throws CancellationException if {@link #close()} was called during the call
    */
   public void add(BinaryRow row) throws IOException {
     // The common case touches only the owner thread's batch, so it needs no lock; the state is
     // checked again under the lock whenever the batch is added to the table.
-    if (state == State.INPUT && !cancelled && row.schema() == inputSchema) {
-      int hash = layout.inputKey().hash(row, SEED);
+    if (state == State.INPUT && !cancelled && row.schema() == knownSchema) {
+      int hash = addKey.hash(row, SEED);
       if (batch.offer(row, hash)) {
         if (batch.isFull()) {
           addLocked(null);
@@ -235,12 +267,10 @@ public final class HashAggregator implements AutoCloseable {
       if (row == null) {
         return;
       }
-      if (!row.schema().equals(inputSchema)) {
-        throw new IllegalArgumentException("row schema " + row.schema() + " is not the input schema " + inputSchema);
-      }
-      int hash = layout.inputKey().hash(row, SEED);
+      checkSchema(row.schema());
+      int hash = addKey.hash(row, SEED);
       if (!batch.offer(row, hash)) {
-        put(row, hash, false); // larger than a whole batch
+        put(row, hash, mergingInput); // larger than a whole batch
       }
     } catch (IOException | RuntimeException | Error e) {
       fail(e);
@@ -250,9 +280,18 @@ public final class HashAggregator implements AutoCloseable {
     }
   }
 
-  /** Adds the batched input rows, looking their groups up first (see {@link RowBatch}). */
+  /** Accepts {@code schema} if it equals the schema {@link #add} takes (remembered: the next check is by identity). */
+  private void checkSchema(RowSchema schema) {
+    if (!schema.equals(addSchema)) {
+      throw new IllegalArgumentException("row schema " + schema + " is not the " + (mergingInput
+          ? "partial schema (mergePartials) " : "input schema ") + addSchema);
+    }
+    knownSchema = schema;
+  }
+
+  /** Adds (or merges) the batched rows of {@link #add}, looking their groups up first (see {@link RowBatch}). */
   private void addBatch() throws IOException {
-    putAll(batch, false);
+    putAll(batch, mergingInput);
   }
 
   /**
@@ -433,7 +472,7 @@ public final class HashAggregator implements AutoCloseable {
       throw e;
     }
     partition.writerRows = 0;
-    partition.writerTakesInput = level == 0;
+    partition.writerTakesInput = level == 0 && !mergingInput; // merging: partial rows at every level
     directCount++;
   }
 
@@ -797,6 +836,7 @@ public final class HashAggregator implements AutoCloseable {
     private SpillManager spills;
     private int partitions = DEFAULT_PARTITIONS;
     private int maxLevels = DEFAULT_MAX_LEVELS;
+    private boolean mergePartials;
 
     private Builder(MemoryManager manager, Object owner, RowSchema inputSchema) {
       this.manager = Objects.requireNonNull(manager, "manager");
@@ -854,6 +894,18 @@ public final class HashAggregator implements AutoCloseable {
     /** The deepest recursion of spilled partitions, 1 to 16 (default 8). */
     public Builder maxLevels(int levels) {
       this.maxLevels = levels;
+      return this;
+    }
+
+    /**
+     * The global phase of a two-phase aggregation: {@link HashAggregator#add} takes rows of the
+     * partial schema ({@link HashAggregator#partialSchema}, as {@link HashCombiner}s of the same
+     * input schema, group fields and aggregates emit them) and merges them, and the result is what
+     * an aggregator of every original input row would return (same output schema). The builder
+     * still gets the original input schema, group fields and aggregates, as the combiners do.
+     */
+    public Builder mergePartials() {
+      this.mergePartials = true;
       return this;
     }
 
