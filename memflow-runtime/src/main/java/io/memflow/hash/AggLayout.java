@@ -78,6 +78,8 @@ final class AggLayout {
   private final int[] partialKeySlots; // per key field, its slot offset in a group row
   private final int[] partialKeyFields;
   private final BinaryRow scratch;
+  private final AccumulatorProgram inputProgram;
+  private final AccumulatorProgram mergeProgram;
 
   AggLayout(RowSchema inputSchema, int[] groupFields, List<AggregateFunction> functions) {
     this.inputSchema = inputSchema;
@@ -115,6 +117,8 @@ final class AggLayout {
     this.inputKeySlots = java.util.Arrays.stream(groupFields).map(f -> inputBitmap + f * SLOT_BYTES).toArray();
     this.partialKeyFields = range(groupFields.length);
     this.partialKeySlots = java.util.Arrays.stream(partialKeyFields).map(this::slotOffset).toArray();
+    this.inputProgram = new AccumulatorProgram(fixedSlots, inputSchema, partialSchema, false);
+    this.mergeProgram = new AccumulatorProgram(fixedSlots, partialSchema, partialSchema, true);
   }
 
   private void addSlots(AggregateFunction function, int base, List<Slot> slots,
@@ -274,78 +278,12 @@ final class AggLayout {
 
   /** Adds input row {@code input} to the fixed accumulators of the group at {@code offset}. */
   void accumulate(BinaryRow input, MemorySegment segment, int offset) {
-    for (Slot slot : fixedSlots) {
-      apply(slot.inputOp(), slot.type(), input, slot.inputField(), segment, offset, slot.index());
-    }
+    inputProgram.apply(input.segment(), input.offset(), segment, offset);
   }
 
   /** Merges partial row {@code partial} (same key) into the fixed accumulators of the group at {@code offset}. */
   void merge(BinaryRow partial, MemorySegment segment, int offset) {
-    for (Slot slot : fixedSlots) {
-      apply(slot.mergeOp(), slot.type(), partial, slot.index(), segment, offset, slot.index());
-    }
-  }
-
-  private void apply(Op op, FieldType type, BinaryRow src, int field, MemorySegment segment, int offset, int index) {
-    int slot = offset + slotOffset(index);
-    switch (op) {
-      case COUNT_ROWS -> segment.putLongLittleEndian(slot, segment.getLongLittleEndian(slot) + 1);
-      case COUNT_VALUE -> {
-        if (!src.isNullAt(field)) {
-          segment.putLongLittleEndian(slot, segment.getLongLittleEndian(slot) + 1);
-        }
-      }
-      case ADD_LONG -> segment.putLongLittleEndian(slot, segment.getLongLittleEndian(slot) + src.getLong(field));
-      case SUM, PLAIN_SUM -> {
-        if (!src.isNullAt(field)) {
-          add(type, src, field, segment, offset, index, slot);
-        }
-      }
-      case MIN, MAX -> {
-        if (src.isNullAt(field)) {
-          return;
-        }
-        if (isNull(segment, offset, index)) { // the group's first value
-          clearNull(segment, offset, index);
-          segment.putLongLittleEndian(slot, fixedBits(type, src, field));
-        } else if (better(op, type, src, field, segment, slot)) {
-          segment.putLongLittleEndian(slot, fixedBits(type, src, field));
-        }
-      }
-    }
-  }
-
-  private void add(FieldType type, BinaryRow src, int field, MemorySegment segment, int offset, int index, int slot) {
-    boolean first = isNull(segment, offset, index);
-    if (first) {
-      clearNull(segment, offset, index);
-    }
-    if (type == FieldType.DOUBLE) {
-      double sum = (first ? 0.0 : Double.longBitsToDouble(segment.getLongLittleEndian(slot))) + src.getDouble(field);
-      segment.putLongLittleEndian(slot, Double.doubleToLongBits(sum));
-    } else {
-      long value = src.schema().type(field) == FieldType.INT ? src.getInt(field) : src.getLong(field);
-      segment.putLongLittleEndian(slot, (first ? 0L : segment.getLongLittleEndian(slot)) + value);
-    }
-  }
-
-  private static boolean better(Op op, FieldType type, BinaryRow src, int field, MemorySegment segment, int slot) {
-    int c = switch (type) {
-      case INT -> Integer.compare(src.getInt(field), segment.getIntLittleEndian(slot));
-      case LONG -> Long.compare(src.getLong(field), segment.getLongLittleEndian(slot));
-      case DOUBLE -> Double.compare(src.getDouble(field), Double.longBitsToDouble(segment.getLongLittleEndian(slot)));
-      case STRING, BYTES -> throw new IllegalStateException("variable-width " + type + " is not updated in place");
-    };
-    return op == Op.MIN ? c < 0 : c > 0;
-  }
-
-  private static long fixedBits(FieldType type, BinaryRow src, int field) {
-    return switch (type) {
-      case INT -> src.getInt(field) & 0xFFFF_FFFFL;
-      case LONG -> src.getLong(field);
-      case DOUBLE -> Double.doubleToLongBits(src.getDouble(field));
-      case STRING, BYTES -> throw new IllegalStateException("variable-width " + type + " has no fixed bits");
-    };
+    mergeProgram.apply(partial.segment(), partial.offset(), segment, offset);
   }
 
   // ---------------------------------------------------------------- STRING/BYTES min and max

@@ -2,6 +2,7 @@ package io.memflow.runtime;
 
 import io.memflow.hash.AggregateFunction;
 import io.memflow.hash.HashAggregator;
+import io.memflow.hash.HashCombiner;
 import io.memflow.hash.JoinType;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.RowSchema;
@@ -33,6 +34,12 @@ import java.util.function.Supplier;
  * <p>Immutable and thread-safe once built; a job can run any number of times.
  */
 public final class Job {
+
+  /** The managed-memory weight of a stage that uses managed memory (see {@link Stage#managedWeight}). */
+  static final int OPERATOR_WEIGHT = 8;
+
+  /** The weight of the local phase of a two-phase aggregation: a small table is all it needs. */
+  static final int COMBINE_WEIGHT = 1;
 
   private final String name;
   private final List<Stage> stages;
@@ -82,7 +89,7 @@ public final class Job {
     /** Adds a source stage. */
     public Stage source(String name, int parallelism, RowSchema schema, Source source) {
       Objects.requireNonNull(source, "source");
-      return add(name, parallelism, schema, 0, source, null, List.of());
+      return add(name, parallelism, schema, 0, 0, source, null, List.of());
     }
 
     /**
@@ -98,11 +105,16 @@ public final class Job {
 
     private Stage operator(String name, int parallelism, RowSchema outputSchema, int minManagedPages,
         Supplier<? extends Operator> operators, Input... inputs) {
+      return operator(name, parallelism, outputSchema, minManagedPages, OPERATOR_WEIGHT, operators, inputs);
+    }
+
+    private Stage operator(String name, int parallelism, RowSchema outputSchema, int minManagedPages, int weight,
+        Supplier<? extends Operator> operators, Input... inputs) {
       Objects.requireNonNull(operators, "operators");
       if (inputs.length == 0) {
         throw new IllegalArgumentException("stage '" + name + "' has no input: use source() for a source");
       }
-      return add(name, parallelism, outputSchema, minManagedPages, null, operators, List.of(inputs));
+      return add(name, parallelism, outputSchema, minManagedPages, weight, null, operators, List.of(inputs));
     }
 
     /** A parallel filter: keeps the rows {@code keep} accepts. */
@@ -120,13 +132,47 @@ public final class Job {
           () -> new SortOperator(schema, keys), input);
     }
 
-    /** A hash aggregation grouping by {@code groupBy} (fields of the input's schema). */
+    /**
+     * A hash aggregation grouping by {@code groupBy} (fields of the input's schema). Behind an
+     * exchange ({@code hash}, {@code global}, {@code rebalance}) with at least one group field, it
+     * aggregates in two phases, as Flink's local-global aggregation and DuckDB do: a stage named
+     * {@code NAME-combine} chained to the producer (its parallelism, a small share of managed
+     * memory) folds each subtask's rows into partial rows ({@code HashCombiner}, which passes
+     * rows through once folding does not pay), and the returned stage merges them after the
+     * exchange, routed by all the group fields. The exchange then carries a row per group and
+     * flush instead of a row per input row, and a skewed key no longer loads one subtask. The
+     * result is the same as in one phase.
+     */
     public Stage aggregate(String name, int parallelism, Input input, int[] groupBy,
         AggregateFunction... functions) {
       RowSchema schema = input.stage().outputSchema();
-      RowSchema out = AggregateOperator.outputSchema(schema, groupBy, functions);
+      RowSchema out = AggregateOperator.outputSchema(schema, groupBy, functions, AggregateOperator.Role.WHOLE);
+      Input.Routing routing = input.routing();
+      boolean exchange = routing == Input.Routing.HASH || routing == Input.Routing.GLOBAL
+          || routing == Input.Routing.REBALANCE;
+      if (!exchange || groupBy.length == 0) {
+        return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
+            () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.WHOLE), input);
+      }
+      RowSchema partial = AggregateOperator.outputSchema(schema, groupBy, functions, AggregateOperator.Role.COMBINE);
+      Stage combine = operator(name + "-combine", input.stage().parallelism(), partial, HashCombiner.MIN_PAGES,
+          COMBINE_WEIGHT, () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.COMBINE),
+          Input.chained(input.stage()));
+      Input partials = switch (routing) {
+        case HASH -> Input.hash(combine, range(groupBy.length));
+        case GLOBAL -> Input.global(combine);
+        default -> Input.rebalance(combine);
+      };
       return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
-          () -> new AggregateOperator(schema, groupBy, functions), input);
+          () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.MERGE), partials);
+    }
+
+    private static int[] range(int n) {
+      int[] fields = new int[n];
+      for (int i = 0; i < n; i++) {
+        fields[i] = i;
+      }
+      return fields;
     }
 
     /**
@@ -160,7 +206,7 @@ public final class Job {
       return input.routing() == Input.Routing.GLOBAL ? 1 : input.stage().parallelism();
     }
 
-    private Stage add(String stageName, int parallelism, RowSchema schema, int minManagedPages,
+    private Stage add(String stageName, int parallelism, RowSchema schema, int minManagedPages, int weight,
         Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
       Objects.requireNonNull(stageName, "name");
       Objects.requireNonNull(schema, "schema");
@@ -174,8 +220,8 @@ public final class Job {
       for (Input input : inputs) {
         checkInput(stageName, parallelism, input);
       }
-      Stage stage = new Stage(stages.size(), stageName, parallelism, schema, minManagedPages, source, operators,
-          inputs);
+      Stage stage = new Stage(stages.size(), stageName, parallelism, schema, minManagedPages, weight, source,
+          operators, inputs);
       stages.add(stage);
       return stage;
     }

@@ -11,7 +11,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -114,52 +113,66 @@ final class JobExecution {
     }
   }
 
+  /**
+   * Creates a task per subtask with its managed-memory share: in each slot, every memory-using
+   * subtask gets its stage's minimum pages, and the pages beyond the sum of the minimums are split
+   * in proportion to the stages' weights ({@link Stage#managedWeight}).
+   */
   private void createTasks() {
     int slots = taskManager.slots();
-    int[] managedTasks = new int[slots];
+    int[] weights = new int[slots]; // per slot, the weights of its memory-using subtasks
+    long[] minimums = new long[slots]; // per slot, the sum of their minimum pages
     for (Stage stage : job.stages()) {
       for (int i = 0; stage.usesManagedMemory() && i < stage.parallelism(); i++) {
-        managedTasks[i % slots]++;
+        weights[i % slots] += stage.managedWeight();
+        minimums[i % slots] += stage.minManagedPages();
       }
     }
-    checkManagedMemory(managedTasks);
+    checkManagedMemory(minimums);
     for (Stage stage : job.stages()) {
       for (int i = 0; i < stage.parallelism(); i++) {
         int slot = i % slots;
         MemoryManager manager = taskManager.memoryManager(slot);
-        long share = stage.usesManagedMemory() ? share(manager, managedTasks[slot]) : 0;
+        long share = 0;
+        if (stage.usesManagedMemory()) {
+          long spare = manager.budget() / manager.pageSize() - minimums[slot];
+          share = (stage.minManagedPages() + spare * stage.managedWeight() / weights[slot]) * manager.pageSize();
+        }
         tasks.add(new Task(this, stage, new TaskContext(stage.name(), i, stage.parallelism(), slot,
             manager, share, taskManager.spillManager())));
       }
     }
   }
 
-  /** Fails before anything starts if a memory-using subtask's share is below its minimum. */
-  private void checkManagedMemory(int[] managedTasks) {
+  /**
+   * Fails before anything starts if a slot's pages do not cover the minimums of its memory-using
+   * subtasks, naming the smallest managed memory that runs the job.
+   */
+  private void checkManagedMemory(long[] minimums) {
     int slots = taskManager.slots();
     int pageSize = taskManager.memoryManager(0).pageSize();
-    int maxTasks = Arrays.stream(managedTasks).max().orElse(0);
-    Stage neediest = job.stages().stream().max(Comparator.comparingInt(Stage::minManagedPages)).orElseThrow();
-    if (maxTasks == 0) {
-      return;
-    }
-    long minimum = (long) slots * maxTasks * neediest.minManagedPages() * pageSize;
+    long minimum = slots * Arrays.stream(minimums).max().orElse(0) * pageSize;
     for (int s = 0; s < slots; s++) {
       MemoryManager manager = taskManager.memoryManager(s);
-      if (managedTasks[s] > 0 && share(manager, managedTasks[s]) < (long) neediest.minManagedPages() * pageSize) {
+      if (manager.budget() / pageSize < minimums[s]) {
         throw new InsufficientManagedMemoryException("the managed memory is too small for job '" + job.name()
-            + "': slot " + s + " has " + manager.budget() + " bytes for " + managedTasks[s]
-            + " memory-using subtasks, " + share(manager, managedTasks[s]) + " bytes each, but stage '"
-            + neediest.name() + "' needs at least " + neediest.minManagedPages() + " pages of " + pageSize
-            + " bytes; the smallest managed memory that runs this job is " + minimum + " bytes ("
-            + (minimum + 1023) / 1024 + " KiB over " + slots + (slots == 1 ? " slot)" : " slots)"), minimum);
+            + "': slot " + s + " has " + manager.budget() + " bytes but its memory-using subtasks (" + memoryUsers(s)
+            + ") need at least " + minimums[s] + " pages of " + pageSize + " bytes together; the smallest managed"
+            + " memory that runs this job is " + minimum + " bytes (" + (minimum + 1023) / 1024 + " KiB over "
+            + slots + (slots == 1 ? " slot)" : " slots)"), minimum);
       }
     }
   }
 
-  private static long share(MemoryManager manager, int tasksInSlot) {
-    long pages = manager.budget() / manager.pageSize() / tasksInSlot;
-    return pages * manager.pageSize();
+  /** The memory-using stages with a subtask in slot {@code slot}, with their minimum pages. */
+  private String memoryUsers(int slot) {
+    StringBuilder users = new StringBuilder();
+    for (Stage stage : job.stages()) {
+      if (slot < stage.parallelism() && stage.usesManagedMemory()) {
+        users.append(users.isEmpty() ? "" : ", ").append(stage.name()).append(' ').append(stage.minManagedPages());
+      }
+    }
+    return users.toString();
   }
 
   /**

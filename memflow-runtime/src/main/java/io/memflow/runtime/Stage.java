@@ -18,11 +18,12 @@ public final class Stage {
   private final RowSchema outputSchema;
   private final boolean usesManagedMemory;
   private final int minManagedPages;
+  private final int managedWeight;
   private final Source source;
   private final Supplier<? extends Operator> operators;
   private final List<Input> inputs;
 
-  Stage(int id, String name, int parallelism, RowSchema outputSchema, int minManagedPages,
+  Stage(int id, String name, int parallelism, RowSchema outputSchema, int minManagedPages, int managedWeight,
       Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
     this.id = id;
     this.name = name;
@@ -30,6 +31,7 @@ public final class Stage {
     this.outputSchema = outputSchema;
     this.usesManagedMemory = minManagedPages > 0;
     this.minManagedPages = minManagedPages;
+    this.managedWeight = minManagedPages > 0 ? managedWeight : 0;
     this.source = source;
     this.operators = operators;
     this.inputs = List.copyOf(inputs);
@@ -58,6 +60,14 @@ public final class Stage {
   /** The fewest pages of managed memory each subtask needs; 0 if it uses none. */
   public int minManagedPages() {
     return minManagedPages;
+  }
+
+  /**
+   * Its weight in the split of a slot's managed memory: a subtask gets the slot's memory times its
+   * weight over the sum of the weights of the slot's subtasks; 0 if it uses none.
+   */
+  public int managedWeight() {
+    return managedWeight;
   }
 
   /** What it reads, in the order the operator reads them; empty for a source. */

@@ -116,9 +116,115 @@ class LocalTaskManagerTest {
     List<long[]> got = sink.rows.stream().map(r -> new long[] {r.getInt(0), r.getLong(1), r.getLong(2)}).toList();
     assertThat(got).usingElementComparator((a, b) -> java.util.Arrays.compare(a, b)).containsExactlyElementsOf(want);
     assertThat(result.leaks()).isEmpty();
+    assertThat(result.stages()).extracting(StageMetrics::name)
+        .containsExactly("orders", "totals-combine", "totals", "sorted", "sink");
+    StageMetrics combine = result.stages().get(1);
     assertThat(result.stages().get(0).recordsOut()).isEqualTo(rows);
-    assertThat(result.stages().get(1).recordsIn()).isEqualTo(rows);
+    assertThat(combine.recordsIn()).isEqualTo(rows);
+    assertThat(combine.recordsOut()).as("the skewed keys fold before the exchange").isLessThan(rows / 10);
+    assertThat(result.stages().get(2).recordsIn()).isEqualTo(combine.recordsOut());
     assertThat(result.stages().get(3).recordsIn()).isEqualTo(want.size());
+    assertAllReleased();
+  }
+
+  /**
+   * Two-phase aggregation with every function, nulls and string min/max, in a memory where the
+   * combiners flush and the merging aggregators spill, against a reference computed in Java.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"64m", "2m"})
+  void twoPhaseAggregationGivesTheReferenceResultWithEveryFunction(String managed) throws Exception {
+    taskManager = taskManager(managed, 2, temp);
+    RowSchema schema = RowSchema.builder().field("key", FieldType.LONG).nullableField("value", FieldType.LONG)
+        .nullableField("word", FieldType.STRING).build();
+    long rows = 200_000;
+    Source source = (ctx, out) -> {
+      RowWriter w = new RowWriter(schema);
+      for (long i = ctx.subtask(); i < rows; i += ctx.parallelism()) {
+        out.collect(row(w, i));
+      }
+    };
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("two-phase");
+    Stage src = job.source("rows", 2, schema, source);
+    Stage agg = job.aggregate("agg", 2, Input.hash(src, 0), new int[] {0}, AggregateFunction.count(),
+        AggregateFunction.count(1), AggregateFunction.sum(1), AggregateFunction.min(2), AggregateFunction.max(2),
+        AggregateFunction.avg(1));
+    job.sink("sink", 2, Input.forward(agg), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    Map<Long, List<Object>> expected = new TreeMap<>();
+    Map<Long, List<BinaryRow>> groups = new HashMap<>();
+    RowWriter w = new RowWriter(schema);
+    for (long i = 0; i < rows; i++) {
+      BinaryRow r = row(w, i);
+      groups.computeIfAbsent(r.getLong(0), k -> new ArrayList<>()).add(r);
+    }
+    groups.forEach((key, list) -> {
+      List<Long> values = list.stream().filter(r -> !r.isNullAt(1)).map(r -> r.getLong(1)).toList();
+      List<String> words = list.stream().filter(r -> !r.isNullAt(2)).map(r -> r.getString(2)).sorted().toList();
+      long sum = values.stream().mapToLong(Long::longValue).sum();
+      expected.put(key, java.util.Arrays.asList((long) list.size(), (long) values.size(),
+          values.isEmpty() ? null : sum, words.isEmpty() ? null : words.getFirst(),
+          words.isEmpty() ? null : words.getLast(), values.isEmpty() ? null : (double) sum / values.size()));
+    });
+    Map<Long, List<Object>> got = new TreeMap<>();
+    for (BinaryRow r : sink.rows) {
+      got.put(r.getLong(0), java.util.Arrays.asList(r.getLong(1), r.getLong(2), r.isNullAt(3) ? null : r.getLong(3),
+          r.isNullAt(4) ? null : r.getString(4), r.isNullAt(5) ? null : r.getString(5),
+          r.isNullAt(6) ? null : r.getDouble(6)));
+    }
+    assertThat(sink.rows).hasSameSizeAs(expected.keySet());
+    assertThat(got).isEqualTo(expected);
+    assertThat(result.stages().get(1).name()).isEqualTo("agg-combine");
+    if (managed.equals("2m")) {
+      assertThat(result.spilledBytes()).as("the merging aggregators spill").isPositive();
+    }
+    assertAllReleased();
+  }
+
+  /** Row {@code i}: one hot key and many rare ones; nulls in both value fields; words of several lengths. */
+  private static BinaryRow row(RowWriter w, long i) {
+    long key = i % 3 == 0 ? 7 : (i * 7919) % 40_000;
+    w.reset().setLong(0, key);
+    if (i % 11 == 0) {
+      w.setNull(1);
+    } else {
+      w.setLong(1, (i * 31) % 1000 - 500);
+    }
+    if (i % 13 == 0) {
+      w.setNull(2);
+    } else {
+      w.setString(2, "w".repeat((int) (i % 5)) + (i % 97));
+    }
+    return w.toRow();
+  }
+
+  @Test
+  void theSmallestManagedMemoryAJobIsToldToUseRunsIt() throws Exception {
+    taskManager = taskManager("64k", 2, temp);
+    java.util.function.Supplier<Job> build = () -> {
+      Job.Builder job = Job.builder("tight");
+      Stage src = job.source("orders", 2, ORDERS, orders(50_000));
+      Stage agg = job.aggregate("totals", 2, Input.hash(src, 1), new int[] {1}, AggregateFunction.count());
+      Stage sorted = job.sort("sorted", Input.global(agg), SortField.ascending(0));
+      job.sink("sink", 1, Input.forward(sorted), () -> (i, row, out) -> {});
+      return job.build();
+    };
+    long minimum = 0;
+    try {
+      taskManager.execute(build.get());
+    } catch (InsufficientManagedMemoryException e) {
+      assertThat(e.getMessage()).contains("totals-combine 2").contains("totals 6").contains("sorted 8");
+      minimum = e.minimumManagedBytes();
+    }
+    assertThat(minimum).as("slot 0 holds the combiner, the aggregator and the sort: 16 pages, twice")
+        .isEqualTo(2 * 16 * 32 * 1024);
+    taskManager.close();
+    taskManager = taskManager(minimum / 1024 + "k", 2, temp);
+    JobResult result = taskManager.execute(build.get());
+    assertThat(result.spilledBytes()).isPositive();
     assertAllReleased();
   }
 
@@ -231,7 +337,7 @@ class LocalTaskManagerTest {
     Map<Integer, Long> got = new java.util.LinkedHashMap<>();
     sink.rows.forEach(r -> got.put(r.getInt(0), r.getLong(1)));
     assertThat(got).containsExactlyEntriesOf(expected);
-    assertThat(threads.get("even#0")).isEqualTo(threads.get("orders#0")).contains("orders+even#0");
+    assertThat(threads.get("even#0")).isEqualTo(threads.get("orders#0")).contains("orders+even+totals-combine#0");
     assertThat(threads.get("even#1")).isEqualTo(threads.get("orders#1"));
     StageMetrics evenMetrics = result.stages().get(1);
     assertThat(evenMetrics.recordsIn()).isEqualTo(rows);
