@@ -51,16 +51,17 @@ final class ProgressPrinter implements JobProgress.Listener {
       err.print("\033[" + drawnLines + "A");
     }
     drawnLines = 0;
+    String name = "\033[2K%-" + RunReport.nameWidth(p.stages(), 12) + "s";
     for (StageMetrics s : p.stages()) {
       int filled = s.parallelism() == 0 ? 0 : BAR * s.finishedSubtasks() / s.parallelism();
       boolean running = s.finishedSubtasks() < s.parallelism();
       String bar = "#".repeat(filled) + (running ? ">" : "") + ".".repeat(Math.max(0, BAR - filled - (running ? 1 : 0)));
-      err.printf(Locale.ROOT, "\033[2K%-12s [%s] %d/%d  in %s rows  out %s rows  %s  %s%n", s.name(), bar,
+      err.printf(Locale.ROOT, name + " [%s] %d/%d  in %s rows  out %s rows  %s  %s%n", s.name(), bar,
           s.finishedSubtasks(), s.parallelism(), Units.count(s.recordsIn()), Units.count(s.recordsOut()),
           Units.bytes(Math.max(s.bytesIn(), s.bytesOut())), Units.rate(Math.max(s.recordsIn(), s.recordsOut()), s.nanos()));
       drawnLines++;
     }
-    err.printf(Locale.ROOT, "\033[2K%-12s %s, spilled %s in %d files%n", "elapsed", Units.seconds(p.elapsedNanos()),
+    err.printf(Locale.ROOT, name + " %s, spilled %s in %d files%n", "elapsed", Units.seconds(p.elapsedNanos()),
         Units.bytes(p.spilledBytes()), p.spilledFiles());
     drawnLines++;
     err.flush();

@@ -24,6 +24,15 @@ final class RunReport {
     this.plan = plan;
   }
 
+  /** The width of a column of stage names: the longest name, at least {@code minimum}. */
+  static int nameWidth(List<StageMetrics> stages, int minimum) {
+    int width = minimum;
+    for (StageMetrics s : stages) {
+      width = Math.max(width, s.name().length());
+    }
+    return width;
+  }
+
   /** Rows read by the first stage(s): sources emit, so their rows out. */
   long rowsRead() {
     return result.stages().stream().filter(s -> s.recordsIn() == 0).mapToLong(StageMetrics::recordsOut).sum();
@@ -33,10 +42,11 @@ final class RunReport {
     long wall = result.wallNanos();
     out.printf(Locale.ROOT, "Job '%s' finished in %s: %,d rows read, %s%n%n", result.jobName(),
         Units.seconds(wall), rowsRead(), Units.rate(rowsRead(), wall).replace("/s", " rows/s"));
-    out.printf(Locale.ROOT, "  %-14s %4s %13s %13s %11s %9s %13s%n", "stage", "par", "rows in", "rows out", "bytes out",
+    String name = "  %-" + nameWidth(result.stages(), 14) + "s";
+    out.printf(Locale.ROOT, name + " %4s %13s %13s %11s %9s %13s%n", "stage", "par", "rows in", "rows out", "bytes out",
         "time", "backpressure");
     for (StageMetrics s : result.stages()) {
-      out.printf(Locale.ROOT, "  %-14s %4d %,13d %,13d %11s %9s %13s%n", s.name(), s.parallelism(), s.recordsIn(),
+      out.printf(Locale.ROOT, name + " %4d %,13d %,13d %11s %9s %13s%n", s.name(), s.parallelism(), s.recordsIn(),
           s.recordsOut(), Units.bytes(s.bytesOut()), Units.seconds(s.nanos()), Units.seconds(s.backpressureNanos()));
     }
     out.println();

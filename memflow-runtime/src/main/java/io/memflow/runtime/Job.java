@@ -134,14 +134,15 @@ public final class Job {
 
     /**
      * A hash aggregation grouping by {@code groupBy} (fields of the input's schema). Behind an
-     * exchange ({@code hash}, {@code global}, {@code rebalance}) with at least one group field, it
-     * aggregates in two phases, as Flink's local-global aggregation and DuckDB do: a stage named
+     * exchange ({@code hash}, {@code global}, {@code rebalance}) to two or more subtasks, with at
+     * least one group field, it aggregates in two phases, as Flink's local-global aggregation and DuckDB do: a stage named
      * {@code NAME-combine} chained to the producer (its parallelism, a small share of managed
      * memory) folds each subtask's rows into partial rows ({@code HashCombiner}, which passes
      * rows through once folding does not pay), and the returned stage merges them after the
      * exchange, routed by all the group fields. The exchange then carries a row per group and
      * flush instead of a row per input row, and a skewed key no longer loads one subtask. The
-     * result is the same as in one phase.
+     * result is the same as in one phase. With one subtask there is nothing to balance, and the
+     * aggregation keeps its own thread, working in parallel with its producer's.
      */
     public Stage aggregate(String name, int parallelism, Input input, int[] groupBy,
         AggregateFunction... functions) {
@@ -150,7 +151,7 @@ public final class Job {
       Input.Routing routing = input.routing();
       boolean exchange = routing == Input.Routing.HASH || routing == Input.Routing.GLOBAL
           || routing == Input.Routing.REBALANCE;
-      if (!exchange || groupBy.length == 0) {
+      if (!exchange || groupBy.length == 0 || parallelism == 1) {
         return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
             () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.WHOLE), input);
       }
