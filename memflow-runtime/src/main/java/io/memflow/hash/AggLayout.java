@@ -2,6 +2,7 @@ package io.memflow.hash;
 
 import io.memflow.hash.AggregateFunction.Kind;
 import io.memflow.memory.MemorySegment;
+import io.memflow.memory.MemorySegments;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
 import io.memflow.row.KeyFields;
@@ -80,6 +81,13 @@ final class AggLayout {
   private final BinaryRow scratch;
   private final AccumulatorProgram inputProgram;
   private final AccumulatorProgram mergeProgram;
+  /**
+   * The fixed part of a new group before its keys and first values, when every key is INT or LONG
+   * and no accumulator is variable-width (then a new group is this, its key slots and one update):
+   * null bits set for sum, min and max, everything else zero. Null otherwise.
+   */
+  private final MemorySegment newGroupTemplate;
+  private final boolean[] inputKeyNullable;
 
   AggLayout(RowSchema inputSchema, int[] groupFields, List<AggregateFunction> functions) {
     this.inputSchema = inputSchema;
@@ -119,6 +127,21 @@ final class AggLayout {
     this.partialKeySlots = java.util.Arrays.stream(partialKeyFields).map(this::slotOffset).toArray();
     this.inputProgram = new AccumulatorProgram(fixedSlots, inputSchema, partialSchema, false);
     this.mergeProgram = new AccumulatorProgram(fixedSlots, partialSchema, partialSchema, true);
+    this.inputKeyNullable = new boolean[groupFields.length];
+    for (int k = 0; k < groupFields.length; k++) {
+      inputKeyNullable[k] = inputSchema.field(groupFields[k]).nullable();
+    }
+    this.newGroupTemplate = rawKeys && variableSlots.length == 0 ? template() : null;
+  }
+
+  private MemorySegment template() {
+    MemorySegment template = MemorySegments.allocateHeap(fixedBytes);
+    for (Slot slot : slots) {
+      if (slot.inputOp() == Op.SUM || slot.inputOp() == Op.MIN || slot.inputOp() == Op.MAX) {
+        setNull(template, 0, slot.index());
+      }
+    }
+    return template;
   }
 
   private void addSlots(AggregateFunction function, int base, List<Slot> slots,
@@ -216,6 +239,9 @@ final class AggLayout {
 
   /** The length of the row a new group of {@code input} starts as. */
   int newLength(BinaryRow input) {
+    if (newGroupTemplate != null) {
+      return fixedBytes;
+    }
     int length = fixedBytes;
     for (int k = 0; k < inputKey.size(); k++) {
       length += variableLength(input, inputKey.field(k));
@@ -232,6 +258,10 @@ final class AggLayout {
 
   /** Writes the new group of {@code input} at {@code offset} ({@link #newLength} bytes), accumulated once. */
   void writeNew(BinaryRow input, MemorySegment segment, int offset) {
+    if (newGroupTemplate != null) {
+      writeNewFixed(input, segment, offset);
+      return;
+    }
     segment.fill(offset, fixedBytes, (byte) 0);
     int end = fixedBytes;
     for (int k = 0; k < inputKey.size(); k++) {
@@ -248,6 +278,24 @@ final class AggLayout {
       }
     }
     accumulate(input, segment, offset);
+  }
+
+  /**
+   * {@link #writeNew} with INT/LONG keys and fixed-width accumulators only: the template, the key
+   * slots as they are (an INT's slot holds it zero-extended, a null's slot is zero, as {@link
+   * #keyEquals} relies on) with their null bits, then one update.
+   */
+  private void writeNewFixed(BinaryRow input, MemorySegment segment, int offset) {
+    newGroupTemplate.copyTo(0, segment, offset, fixedBytes);
+    MemorySegment source = input.segment();
+    int from = input.offset();
+    for (int k = 0; k < inputKeySlots.length; k++) {
+      segment.putLong(offset + partialKeySlots[k], source.getLong(from + inputKeySlots[k]));
+      if (inputKeyNullable[k] && isNull(source, from, inputKeyFields[k])) {
+        setNull(segment, offset, k);
+      }
+    }
+    inputProgram.apply(source, from, segment, offset);
   }
 
   /** Copies field {@code from} of {@code source} into field {@code to} of the row at {@code offset}; returns the new end. */
