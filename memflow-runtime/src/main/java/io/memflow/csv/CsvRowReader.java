@@ -172,13 +172,18 @@ public final class CsvRowReader implements RowIterator {
   /** Sets field {@code k} of the row from column {@code c} of the file. */
   private void setField(int k, int c) throws CsvException {
     FieldType type = types[k];
-    if (parser.length(c) == 0 && (!parser.isQuoted(c) || type != FieldType.STRING)) {
+    int from = parser.start(c);
+    int to = parser.end(c);
+    if (from == to && (type != FieldType.STRING || !parser.isQuoted(c))) {
       writer.setNull(k);
       return;
     }
-    byte[] b = parser.value(c);
-    int from = parser.valueStart(c);
-    int to = from + parser.valueLength(c);
+    byte[] b = parser.buffer();
+    if (parser.isEscaped(c)) {
+      b = parser.value(c);
+      from = 0;
+      to = parser.valueLength(c);
+    }
     try {
       switch (type) {
         case INT -> writer.setInt(k, toInt(CsvNumbers.parseLong(b, from, to)));
