@@ -2,6 +2,9 @@ package io.memflow.csv;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -25,6 +28,14 @@ import java.util.Arrays;
  *         0              pos                          limit  buf.length
  * </pre>
  *
+ * <p><b>Scanning.</b> An unquoted field, the usual case, ends at the first delimiter, LF or CR:
+ * {@link #indexOfFieldEnd} finds it eight bytes at a time (SWAR: one little-endian long read,
+ * three "has a zero byte" tests of the word XOR each wanted byte; the lowest flagged byte is
+ * exact, as a false flag only arises above a true one). A quote matters only at a field's start,
+ * where it sends the field down the byte-by-byte quoted path. Per field the parser keeps its
+ * start, with its two flags in the top bits (a buffer is at most {@link #MAX_ROW_BYTES}), and
+ * its end.
+ *
  * <p>Not thread-safe. Owns the input stream it is given and closes it.
  */
 final class CsvParser implements AutoCloseable {
@@ -34,6 +45,19 @@ final class CsvParser implements AutoCloseable {
 
   private static final int INCOMPLETE = -1;
   private static final byte QUOTE = '"';
+
+  /** In {@code starts}: the field was quoted. */
+  private static final int QUOTED = 1 << 30;
+  /** In {@code starts}: the quoted field holds doubled quotes. */
+  private static final int ESCAPED = 1 << 29;
+  /** In {@code starts}: the position bits (buffers are at most {@link #MAX_ROW_BYTES} < 2^29). */
+  private static final int POSITION = ESCAPED - 1;
+
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101_0101_0101_0101L;
+  private static final long HIGHS = 0x8080_8080_8080_8080L;
+  private static final long LFS = '\n' * ONES;
+  private static final long CRS = '\r' * ONES;
 
   private final InputStream in;
   private final Path path;
@@ -49,8 +73,6 @@ final class CsvParser implements AutoCloseable {
   private int fields;
   private int[] starts = new int[16];
   private int[] ends = new int[16];
-  private boolean[] quoted = new boolean[16];
-  private boolean[] escaped = new boolean[16];
   private byte[] scratch = new byte[256];
   private int unescapedLength;
 
@@ -64,6 +86,9 @@ final class CsvParser implements AutoCloseable {
    */
   CsvParser(InputStream in, Path path, CsvFormat format, int bufferBytes, boolean fileStart, long firstLine)
       throws IOException {
+    if (bufferBytes < 1 || bufferBytes > MAX_ROW_BYTES) {
+      throw new IllegalArgumentException("bufferBytes=" + bufferBytes + " outside [1, " + MAX_ROW_BYTES + "]");
+    }
     this.in = in;
     this.path = path;
     this.delimiter = format.delimiter();
@@ -143,14 +168,7 @@ final class CsvParser implements AutoCloseable {
   }
 
   private int parseUnquoted(int i) {
-    int k = i;
-    while (k < limit) {
-      byte b = buf[k];
-      if (b == delimiter || b == '\n' || b == '\r') {
-        break;
-      }
-      k++;
-    }
+    int k = indexOfFieldEnd(buf, i, limit, delimiter);
     if (k == limit && !eof) {
       return INCOMPLETE;
     }
@@ -194,18 +212,41 @@ final class CsvParser implements AutoCloseable {
     return after;
   }
 
+  /**
+   * The first index in {@code [from, to)} of {@code b} holding {@code delimiter}, LF or CR, or
+   * {@code to} if there is none: eight bytes at a time while a whole word fits before {@code to}.
+   */
+  static int indexOfFieldEnd(byte[] b, int from, int to, byte delimiter) {
+    long delimiters = (delimiter & 0xFF) * ONES;
+    int k = from;
+    for (; k <= to - Long.BYTES; k += Long.BYTES) {
+      long word = (long) LONG_LE.get(b, k);
+      long found = zeroBytes(word ^ delimiters) | zeroBytes(word ^ LFS) | zeroBytes(word ^ CRS);
+      if (found != 0) {
+        return k + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; k < to; k++) {
+      byte c = b[k];
+      if (c == delimiter || c == '\n' || c == '\r') {
+        return k;
+      }
+    }
+    return to;
+  }
+
+  /** The high bit of each zero byte of {@code x} is set (and maybe bits above the lowest one). */
+  private static long zeroBytes(long x) {
+    return (x - ONES) & ~x & HIGHS;
+  }
+
   private void addField(int start, int end, boolean isQuoted, boolean hasEscapes) {
     if (fields == starts.length) {
-      int size = fields * 2;
-      starts = Arrays.copyOf(starts, size);
-      ends = Arrays.copyOf(ends, size);
-      quoted = Arrays.copyOf(quoted, size);
-      escaped = Arrays.copyOf(escaped, size);
+      starts = Arrays.copyOf(starts, fields * 2);
+      ends = Arrays.copyOf(ends, fields * 2);
     }
-    starts[fields] = start;
+    starts[fields] = start | (isQuoted ? QUOTED : 0) | (hasEscapes ? ESCAPED : 0);
     ends[fields] = end;
-    quoted[fields] = isQuoted;
-    escaped[fields] = hasEscapes;
     fields++;
   }
 
@@ -255,17 +296,27 @@ final class CsvParser implements AutoCloseable {
 
   /** Where field {@code f}'s raw bytes start in {@link #buffer()}. */
   int start(int f) {
-    return starts[f];
+    return starts[f] & POSITION;
+  }
+
+  /** Where field {@code f}'s raw bytes end in {@link #buffer()} (exclusive). */
+  int end(int f) {
+    return ends[f];
   }
 
   /** The number of raw bytes of field {@code f} (between the quotes, if quoted). */
   int length(int f) {
-    return ends[f] - starts[f];
+    return end(f) - start(f);
   }
 
   /** Whether field {@code f} was quoted (so an empty one is an empty string, not a null). */
   boolean isQuoted(int f) {
-    return quoted[f];
+    return (starts[f] & QUOTED) != 0;
+  }
+
+  /** Whether field {@code f} holds doubled quotes, so its value is not its raw bytes. */
+  boolean isEscaped(int f) {
+    return (starts[f] & ESCAPED) != 0;
   }
 
   /**
@@ -274,14 +325,14 @@ final class CsvParser implements AutoCloseable {
    * #valueLength}.
    */
   byte[] value(int f) {
-    if (!escaped[f]) {
+    if (!isEscaped(f)) {
       return buf;
     }
     int length = 0;
     if (scratch.length < length(f)) {
       scratch = new byte[Math.max(length(f), scratch.length * 2)];
     }
-    for (int k = starts[f]; k < ends[f]; k++) {
+    for (int k = start(f); k < ends[f]; k++) {
       scratch[length++] = buf[k];
       if (buf[k] == QUOTE) {
         k++; // the second quote of a pair
@@ -293,12 +344,12 @@ final class CsvParser implements AutoCloseable {
 
   /** Where the value of {@link #value(int)} starts in the array it returned. */
   int valueStart(int f) {
-    return escaped[f] ? 0 : starts[f];
+    return isEscaped(f) ? 0 : start(f);
   }
 
   /** The length of the value of {@link #value(int)} (call {@code value(f)} first). */
   int valueLength(int f) {
-    return escaped[f] ? unescapedLength : length(f);
+    return isEscaped(f) ? unescapedLength : length(f);
   }
 
   /** An error at {@code atLine}, column {@code column} (1-based), naming the file. */

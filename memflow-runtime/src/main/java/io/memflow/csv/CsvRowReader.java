@@ -23,8 +23,8 @@ import java.util.stream.IntStream;
  * two of ten columns asks): its rows then hold those columns, the others are split off but never
  * converted, so a value in a column that is not read is not checked against its type.
  *
- * <p>Not thread-safe. The row that {@link #next()} returns is reused by the next call. Owns the
- * open file; {@link #close()} closes it.
+ * <p>Not thread-safe. The row that {@link #next()} returns is reused by the next call: it views
+ * the reader's own row buffer, read-only. Owns the open file; {@link #close()} closes it.
  */
 public final class CsvRowReader implements RowIterator {
 
@@ -164,7 +164,7 @@ public final class CsvRowReader implements RowIterator {
     for (int k = 0; k < types.length; k++) {
       setField(k, columns[k]);
     }
-    writer.writeTo(row);
+    writer.view(row); // no copy: the writer's buffer, like the row, holds this row until the next call
     rows++;
     return row;
   }
@@ -172,13 +172,18 @@ public final class CsvRowReader implements RowIterator {
   /** Sets field {@code k} of the row from column {@code c} of the file. */
   private void setField(int k, int c) throws CsvException {
     FieldType type = types[k];
-    if (parser.length(c) == 0 && (!parser.isQuoted(c) || type != FieldType.STRING)) {
+    int from = parser.start(c);
+    int to = parser.end(c);
+    if (from == to && (type != FieldType.STRING || !parser.isQuoted(c))) {
       writer.setNull(k);
       return;
     }
-    byte[] b = parser.value(c);
-    int from = parser.valueStart(c);
-    int to = from + parser.valueLength(c);
+    byte[] b = parser.buffer();
+    if (parser.isEscaped(c)) {
+      b = parser.value(c);
+      from = 0;
+      to = parser.valueLength(c);
+    }
     try {
       switch (type) {
         case INT -> writer.setInt(k, toInt(CsvNumbers.parseLong(b, from, to)));
