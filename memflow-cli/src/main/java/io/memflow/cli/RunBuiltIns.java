@@ -217,6 +217,11 @@ final class RunBuiltIns {
           ? job.join("join", parallelism(), Input.broadcast(build), rightKeys, Input.chained(probe), leftKeys, joinType)
           : job.join("join", parallelism(), Input.hash(build, rightKeys), rightKeys,
               Input.hash(probe, leftKeys), leftKeys, joinType);
+      if (parallelism() == 1) { // the writer formats, in a thread of its own beside the join's
+        job.sink("write", 1, Input.global(joined), () -> new CsvSink(output, joined.outputSchema()));
+        return job.build();
+      }
+      // the join subtasks format their rows in parallel; the one writer only appends the text
       Stage encoded = job.operator("format", parallelism(), CsvSink.CHUNKS, false,
           () -> new CsvSink.Encode(output, joined.outputSchema()), Input.chained(joined));
       job.sink("write", 1, Input.global(encoded), () -> CsvSink.encoded(output, joined.outputSchema()));
@@ -226,16 +231,14 @@ final class RunBuiltIns {
     /**
      * Whether every join subtask builds from the whole right file, so that the left file needs no
      * exchange: its readers probe in their own threads ({@link Input#chained}) and a skewed key no
-     * longer loads one subtask. Always at parallelism 1; otherwise when the right file is small
-     * (its rows, about {@value #ROW_BYTES_PER_FILE_BYTE} times the file, take at most half a
-     * subtask's managed memory) and the join emits unmatched rows of the left side only (a right
-     * outer join's unmatched build rows would come out of every subtask).
+     * longer loads one subtask. When the right file is small (its rows, about {@value
+     * #ROW_BYTES_PER_FILE_BYTE} times the file, take at most half a subtask's managed memory) and,
+     * at parallelism 2 or more, the join emits unmatched rows of the left side only (a right outer
+     * join's unmatched build rows would come out of every subtask). A larger right file spills,
+     * and then the reading of the left file pays for its own thread.
      */
     private boolean broadcastsBuildSide(JoinType joinType) {
-      if (parallelism() == 1) {
-        return true;
-      }
-      if (joinType == JoinType.RIGHT_OUTER) {
+      if (joinType == JoinType.RIGHT_OUTER && parallelism() > 1) {
         return false;
       }
       long buildBytes = ROW_BYTES_PER_FILE_BYTE * CsvInputs.size(right);
