@@ -4,6 +4,7 @@ import io.memflow.csv.CsvFormat;
 import io.memflow.csv.CsvRowReader;
 import io.memflow.csv.CsvSchemas;
 import io.memflow.csv.CsvSplits;
+import io.memflow.hash.HashCombiner;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
 import io.memflow.row.RowSchema;
@@ -13,9 +14,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
@@ -98,6 +102,33 @@ final class CsvInputs {
       }
     };
   }
+
+  /**
+   * Whether the rows of {@code file} repeat their values of {@code groupColumns} often enough for
+   * pre-aggregation to fold them: in the first {@value #SAMPLE_ROWS} rows, at least {@value
+   * HashCombiner#MIN_ROWS_PER_GROUP} rows per distinct key, the rule by which a combiner keeps its
+   * table (a sample about the size of what a combiner's table holds before its first flush). A file
+   * sorted by the keys passes, which folds well too. If the sample cannot be read (a malformed row),
+   * true: the job then reports the problem.
+   */
+  static boolean groupsRepeat(Path file, RowSchema schema, int[] groupColumns) {
+    CsvFormat format = CsvFormat.forPath(file);
+    Set<List<Object>> keys = new HashSet<>();
+    long rows = 0;
+    try (CsvRowReader reader = CsvRowReader.open(file, format, schema, CsvSplits.split(file, format, 1).getFirst(),
+        groupColumns)) {
+      for (BinaryRow row = reader.next(); row != null && rows < SAMPLE_ROWS; row = reader.next()) {
+        keys.add(Arrays.asList(row.toValues()));
+        rows++;
+      }
+    } catch (IOException | RuntimeException e) {
+      return true;
+    }
+    return rows >= (long) HashCombiner.MIN_ROWS_PER_GROUP * keys.size();
+  }
+
+  /** The rows {@link #groupsRepeat} looks at. */
+  static final int SAMPLE_ROWS = 1 << 16;
 
   /** The ranges of one file, cut on first use; thread-safe. */
   private static final class Ranges {

@@ -103,6 +103,11 @@ final class RunBuiltIns {
         description = "count, count:COL, sum:COL, min:COL, max:COL, avg:COL (comma-separated).")
     String agg;
 
+    @Option(names = "--pre-aggregate", paramLabel = "auto|on|off",
+        description = "At --parallelism 2 or more, fold rows in the readers before the exchange: on, off, or auto "
+            + "(default: on when the groups repeat in a sample of the file's first rows).")
+    String preAggregate = "auto";
+
     @Override
     Job job() {
       RowSchema fileSchema = schema();
@@ -114,7 +119,8 @@ final class RunBuiltIns {
       Stage read = job.source("read", parallelism(), schema, CsvInputs.source(input, fileSchema, used));
       Stage totals;
       try {
-        totals = job.aggregate("aggregate", parallelism(), Input.hash(read, groups), groups, functions);
+        totals = job.aggregate("aggregate", parallelism(), Input.hash(read, groups), preAggregates(fileSchema),
+            groups, functions);
       } catch (IllegalArgumentException e) {
         throw new UserInputException("bad --agg " + agg + ": " + e.getMessage(), e);
       }
@@ -125,6 +131,17 @@ final class RunBuiltIns {
       Stage sorted = job.sort("sort", Input.global(totals), order);
       job.sink("write", 1, Input.forward(sorted), () -> new CsvSink(output, sorted.outputSchema()));
       return job.build();
+    }
+
+    /** Whether to aggregate in two phases (only asked at parallelism 2 or more). */
+    private boolean preAggregates(RowSchema fileSchema) {
+      return switch (preAggregate.toLowerCase(Locale.ROOT)) {
+        case "on" -> true;
+        case "off" -> false;
+        case "auto" -> parallelism() == 1
+            || CsvInputs.groupsRepeat(input, fileSchema, CsvInputs.columns(fileSchema, input, groupBy, "--group-by"));
+        default -> throw new UserInputException("unknown --pre-aggregate '" + preAggregate + "'; use auto, on or off.");
+      };
     }
 
     /**

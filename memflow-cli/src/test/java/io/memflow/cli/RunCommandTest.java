@@ -89,16 +89,21 @@ class RunCommandTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"64m", "1m"})
-  void aggregatesPerCustomerLikeAReference(String managed) throws IOException {
+  @CsvSource({"64m, auto", "1m, auto", "1m, on", "1m, off"})
+  void aggregatesPerCustomerLikeAReference(String managed, String preAggregate) throws IOException {
     Path orders = generate("orders.csv", 50_000, "--customers", "20000");
     Path result = dir.resolve("totals.csv");
 
     int code = run("run", "aggregate", "--input", orders.toString(), "--group-by", "customer",
         "--agg", "count,sum:amount,min:amount,max:amount", "--output", result.toString(), "--parallelism", "2",
-        "-D", "taskmanager.memory.managed.size=" + managed);
+        "-D", "taskmanager.memory.managed.size=" + managed, "--pre-aggregate", preAggregate);
 
     assertThat(code).as(err.toString()).isZero();
+    if (preAggregate.equals("off")) {
+      assertThat(out.toString()).doesNotContain("aggregate-combine");
+    } else { // the skewed customers repeat: auto pre-aggregates too
+      assertThat(out.toString()).contains("aggregate-combine");
+    }
     Map<Long, double[]> expected = new TreeMap<>();
     for (String[] r : rows(orders)) {
       double amount = Double.parseDouble(r[3]);
@@ -177,6 +182,43 @@ class RunCommandTest {
     }
     lines.sort(null);
     return lines;
+  }
+
+  @Test
+  void preAggregationIsChosenFromASampleOfTheGroupsAndCanBeForced() throws IOException {
+    Path unique = dir.resolve("unique.csv");
+    Path repeating = dir.resolve("repeating.csv");
+    StringBuilder u = new StringBuilder("key,value\n");
+    StringBuilder r = new StringBuilder("key,value\n");
+    for (int i = 0; i < 20_000; i++) {
+      u.append(i).append(',').append(i % 7).append('\n');
+      r.append(i % 5000).append(',').append(i % 7).append('\n');
+    }
+    Files.writeString(unique, u);
+    Files.writeString(repeating, r);
+    RepeatProbe probe = file -> CsvInputs.groupsRepeat(file, CsvInputs.schema(file, null), new int[] {0});
+    assertThat(probe.repeats(unique)).isFalse();
+    assertThat(probe.repeats(repeating)).isTrue();
+    Files.writeString(dir.resolve("bad.csv"), "key,value\n1,2\n3\n");
+    assertThat(probe.repeats(dir.resolve("bad.csv"))).as("an unreadable sample leaves the choice to the job").isTrue();
+
+    Path result = dir.resolve("sums.csv");
+    assertThat(run("run", "aggregate", "--input", unique.toString(), "--group-by", "key", "--agg", "sum:value",
+        "--output", result.toString(), "--parallelism", "2")).as(err.toString()).isZero();
+    assertThat(out.toString()).doesNotContain("aggregate-combine");
+    assertThat(rows(result)).hasSize(20_000);
+    assertThat(run("run", "aggregate", "--input", repeating.toString(), "--group-by", "key", "--agg", "sum:value",
+        "--output", result.toString(), "--parallelism", "2")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("aggregate-combine");
+    assertThat(rows(result)).hasSize(5000);
+    assertThat(run("run", "aggregate", "--input", repeating.toString(), "--group-by", "key", "--agg", "sum:value",
+        "--output", result.toString(), "--parallelism", "2", "--pre-aggregate", "sometimes")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown --pre-aggregate 'sometimes'");
+  }
+
+  /** {@link CsvInputs#groupsRepeat} on a file's first column. */
+  private interface RepeatProbe {
+    boolean repeats(Path file);
   }
 
   @Test

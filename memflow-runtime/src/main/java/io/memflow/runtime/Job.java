@@ -146,12 +146,23 @@ public final class Job {
      */
     public Stage aggregate(String name, int parallelism, Input input, int[] groupBy,
         AggregateFunction... functions) {
+      return aggregate(name, parallelism, input, true, groupBy, functions);
+    }
+
+    /**
+     * As {@link #aggregate(String, int, Input, int[], AggregateFunction...)}; with {@code
+     * preAggregate} false always in one phase: for groups that rarely repeat within a producer's
+     * rows, where the combiners would only pass their rows on, made partial rows (larger than the
+     * input rows they stand for, which costs the exchange and the merging aggregator).
+     */
+    public Stage aggregate(String name, int parallelism, Input input, boolean preAggregate, int[] groupBy,
+        AggregateFunction... functions) {
       RowSchema schema = input.stage().outputSchema();
       RowSchema out = AggregateOperator.outputSchema(schema, groupBy, functions, AggregateOperator.Role.WHOLE);
       Input.Routing routing = input.routing();
       boolean exchange = routing == Input.Routing.HASH || routing == Input.Routing.GLOBAL
           || routing == Input.Routing.REBALANCE;
-      if (!exchange || groupBy.length == 0 || parallelism == 1) {
+      if (!preAggregate || !exchange || groupBy.length == 0 || parallelism == 1) {
         return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
             () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.WHOLE), input);
       }
