@@ -91,6 +91,9 @@ public final class HashAggregator implements AutoCloseable {
   /** The default number of spill partitions. */
   public static final int DEFAULT_PARTITIONS = 16;
 
+  /** Up to this many bytes of buckets and groups, rows skip the batch (see {@link #fitsCache}). */
+  static final long CACHED_TABLE_BYTES = 1 << 20;
+
   /** The default deepest recursion level of spilled partitions. */
   public static final int DEFAULT_MAX_LEVELS = 8;
 
@@ -248,6 +251,10 @@ public final class HashAggregator implements AutoCloseable {
     // checked again under the lock whenever the batch is added to the table.
     if (state == State.INPUT && !cancelled && row.schema() == knownSchema) {
       int hash = addKey.hash(row, SEED);
+      if (batch.size() == 0 && fitsCache()) {
+        addDirect(row, hash);
+        return;
+      }
       if (batch.offer(row, hash)) {
         if (batch.isFull()) {
           addLocked(null);
@@ -256,6 +263,30 @@ public final class HashAggregator implements AutoCloseable {
       }
     }
     addLocked(row);
+  }
+
+  /**
+   * Whether the table is small enough to stay in the cache ({@value #CACHED_TABLE_BYTES} bytes of
+   * buckets and groups): then a row's lookup misses no cache line, batching it to overlap the
+   * misses ({@link RowBatch}) has nothing to hide, and the row is added at once, without the copy
+   * into the batch. Read without the lock: a stale answer only picks the other, equally correct path.
+   */
+  private boolean fitsCache() {
+    return table.capacity() * Long.BYTES + table.recordBytes() <= CACHED_TABLE_BYTES && directCount == 0;
+  }
+
+  /** Adds (merges) {@code row} to the table under the lock, as {@link #addLocked} adds a batch. */
+  private void addDirect(BinaryRow row, int hash) throws IOException {
+    lock.lock();
+    try {
+      checkState(State.INPUT);
+      put(row, hash, mergingInput);
+    } catch (IOException | RuntimeException | Error e) {
+      fail(e);
+      throw e;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Adds the batch, then {@code row} (if not null) to the next batch or, if too large, directly. */
