@@ -72,8 +72,19 @@ public final class HashJoin implements AutoCloseable {
   private final ReentrantLock lock = new ReentrantLock();
   private final HybridHashTable table;
   private final HashJoinMatches matches;
-  /** The probe rows of the batched mode, or null when each probe is answered at once. */
-  private final BatchedProbes batched;
+  /**
+   * Up to this many build rows all in memory (about 1 MiB of records of 64 bytes), {@link
+   * #endBuild} turns the batched mode off: the table stays in the cache, a probe misses no line,
+   * and batching would only copy each probe row aside.
+   */
+  static final long CACHED_BUILD_ROWS = 1 << 14;
+
+  /**
+   * The probe rows of the batched mode, or null when each probe is answered at once (also after
+   * {@link #endBuild} found the table small). Owner thread only.
+   */
+  private BatchedProbes batched;
+  private final long cachedBuildRows;
   private final Deque<HashJoinSpill> pending = new ArrayDeque<>();
   private HashJoinPass pass;
   private int blockPasses;
@@ -93,6 +104,7 @@ public final class HashJoin implements AutoCloseable {
     this.table = new HybridHashTable(context, 0, false);
     this.matches = new HashJoinMatches(context);
     this.batched = builder.batchProbes ? new BatchedProbes(builder.probeSchema) : null;
+    this.cachedBuildRows = builder.cachedBuildRows;
   }
 
   /**
@@ -259,6 +271,9 @@ public final class HashJoin implements AutoCloseable {
     enter(State.BUILD, "endBuild");
     try {
       table.finishBuild();
+      if (batched != null && table.spilledPartitions() == 0 && table.rowsInMemory() <= cachedBuildRows) {
+        batched = null;
+      }
       state = State.PROBE;
     } catch (IOException | RuntimeException | Error e) {
       state = State.FAILED;
@@ -513,6 +528,7 @@ public final class HashJoin implements AutoCloseable {
     private long pages = -1;
     private SpillManager spills;
     private boolean batchProbes;
+    private long cachedBuildRows = CACHED_BUILD_ROWS;
 
     private Builder(MemoryManager manager, Object owner, RowSchema buildSchema, RowSchema probeSchema) {
       this.manager = Objects.requireNonNull(manager, "manager");
@@ -556,12 +572,20 @@ public final class HashJoin implements AutoCloseable {
      * empty iterator until {@value RowBatch#ROWS} rows are waiting, then an iterator over the
      * output of all of them (looked up together, so that their cache misses overlap: much faster
      * on tables larger than the CPU caches); {@link #endProbe()} returns the output of the rows
-     * still waiting first. Off by default (each probe's output comes from its own call).
+     * still waiting first. Off by default (each probe's output comes from its own call). A build
+     * side of at most {@value HashJoin#CACHED_BUILD_ROWS} rows, all in memory, stays in the cache,
+     * so {@link #endBuild} then answers each probe at once anyway.
      */
     public Builder batchProbes(boolean batch) {
       this.batchProbes = batch;
       return this;
     }
+    /** For tests: the largest in-memory build side that turns batching off (-1: never). */
+    Builder cachedBuildRows(long rows) {
+      this.cachedBuildRows = rows;
+      return this;
+    }
+
 
     /** Where partitions spill; without one, a build that outgrows the memory fails. */
     public Builder spillManager(SpillManager spillManager) {

@@ -549,6 +549,15 @@ final class HybridHashTable {
     pages.give(writerPages);
   }
 
+  /** The build rows in partitions that are in memory. */
+  long rowsInMemory() {
+    long rows = 0;
+    for (HashJoinPartition partition : partitions) {
+      rows += partition.spilled ? 0 : partition.rows;
+    }
+    return rows;
+  }
+
   /** Partitions spilled so far (for tests and metrics). */
   int spilledPartitions() {
     int count = 0;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.memflow.hash.HashJoinTesting.Keys;
 import io.memflow.hash.HashJoinTesting.Setup;
+import io.memflow.row.BinaryRow;
+import io.memflow.row.RowWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,13 +82,49 @@ class HashJoinReferenceTest {
     List<Object[]> build = HashJoinTesting.randomRows(keys, random, rows, rows / 3, 0.03, true);
     List<Object[]> probe = HashJoinTesting.randomRows(keys, random, rows, rows / 2, 0.03, false);
     try (Setup setup = new Setup(directory)) {
-      HashJoin join = setup.join(type, keys, pages).batchProbes(true).build();
+      HashJoin join = setup.join(type, keys, pages).batchProbes(true).cachedBuildRows(-1).build();
       Map<List<Object>, Long> actual = setup.run(join, keys, build, probe);
       assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
       if (ratio >= 4) {
         assertThat(join.spilledPartitions()).isPositive();
       }
       setup.assertReleased();
+    }
+  }
+
+  /**
+   * A batched join whose build side stays in memory and is small answers every probe at once (no
+   * batch to overlap cache misses on a table in the cache), and still matches the reference.
+   */
+  @ParameterizedTest(name = "small build, batched asked {0}")
+  @EnumSource(JoinType.class)
+  void aSmallInMemoryBuildSideAnswersEachProbeAtOnce(JoinType type) throws Exception {
+    Random random = new Random(7 + type.ordinal());
+    Keys keys = Keys.MULTI;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, 3_000, 1_000, 0.03, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, 3_000, 1_500, 0.03, false);
+    try (Setup setup = new Setup(directory)) {
+      Map<List<Object>, Long> actual = setup.run(setup.join(type, keys, HashJoinTesting.pagesFor(keys, 3_000) * 3 + 40)
+          .batchProbes(true).build(), keys, build, probe);
+      assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
+      setup.assertReleased();
+    }
+    for (long cached : new long[] {HashJoin.CACHED_BUILD_ROWS, -1}) {
+      try (Setup setup = new Setup(directory);
+          HashJoin join = setup.join(JoinType.INNER, Keys.LONG, 40).batchProbes(true).cachedBuildRows(cached).build()) {
+        join.addBuild(RowWriter.row(Keys.LONG.buildSchema(), 42L, 1L));
+        join.endBuild();
+        BinaryRow firstOutput = join.probe(RowWriter.row(Keys.LONG.probeSchema(), 9L, 42L)).next();
+        if (cached < 0) {
+          assertThat(firstOutput).as("batched: the output comes with the batch").isNull();
+        } else {
+          assertThat(firstOutput).as("a one-row table in the cache: answered at once").isNotNull();
+          assertThat(firstOutput.getLong(0)).isEqualTo(9L);
+        }
+        Map<List<Object>, Long> rest = new java.util.HashMap<>();
+        HashJoinTesting.collect(join.endProbe(), rest);
+        assertThat(rest.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(cached < 0 ? 1 : 0);
+      }
     }
   }
 
@@ -99,7 +137,7 @@ class HashJoinReferenceTest {
     List<Object[]> probe = HashJoinTesting.randomRows(keys, random, probeRows, 1, 0, false);
     try (Setup setup = new Setup(directory)) {
       Map<List<Object>, Long> actual =
-          setup.run(setup.join(type, keys, 16).batchProbes(true).build(), keys, build, probe);
+          setup.run(setup.join(type, keys, 16).batchProbes(true).cachedBuildRows(-1).build(), keys, build, probe);
       assertThat(actual).isEqualTo(HashJoinTesting.reference(type, keys.size(), build, probe));
       setup.assertReleased();
     }
