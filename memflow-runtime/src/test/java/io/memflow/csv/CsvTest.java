@@ -70,17 +70,23 @@ class CsvTest {
     };
   }
 
+  /** 1 to 5 nullable columns of random types; the first column's name ends with {@code firstSuffix}. */
+  private static RowSchema randomSchema(Random random, String firstSuffix) {
+    RowSchema.Builder builder = RowSchema.builder();
+    int columns = 1 + random.nextInt(5);
+    FieldType[] types = {FieldType.INT, FieldType.LONG, FieldType.DOUBLE, FieldType.STRING};
+    for (int c = 0; c < columns; c++) {
+      builder.nullableField("c" + c + (c == 0 ? firstSuffix : ""), types[random.nextInt(types.length)]);
+    }
+    return builder.build();
+  }
+
   @Test
   void everyValueSurvivesAWriteAndARead_includingQuotesLineBreaksAndUnicode() throws IOException {
     Random random = new Random(1);
     for (int trial = 0; trial < 30; trial++) {
-      RowSchema.Builder builder = RowSchema.builder();
-      int columns = 1 + random.nextInt(5);
-      FieldType[] types = {FieldType.INT, FieldType.LONG, FieldType.DOUBLE, FieldType.STRING};
-      for (int c = 0; c < columns; c++) {
-        builder.nullableField("c" + c + (c == 0 ? ",\"odd name\"" : ""), types[random.nextInt(types.length)]);
-      }
-      RowSchema schema = builder.build();
+      RowSchema schema = randomSchema(random, ",\"odd name\"");
+      int columns = schema.fieldCount();
       CsvFormat format = random.nextBoolean() ? CsvFormat.CSV : CsvFormat.TSV;
       Path path = dir.resolve("t" + trial + (format == CsvFormat.TSV ? ".tsv" : ".csv"));
       List<Object[]> expected = new ArrayList<>();
@@ -110,13 +116,8 @@ class CsvTest {
   void chunksFromSeveralEncodersAppendedByOneWriterGiveTheFileThatWriterMakesOfTheRows() throws IOException {
     Random random = new Random(2);
     for (int trial = 0; trial < 20; trial++) {
-      RowSchema.Builder builder = RowSchema.builder();
-      int columns = 1 + random.nextInt(5);
-      FieldType[] types = {FieldType.INT, FieldType.LONG, FieldType.DOUBLE, FieldType.STRING};
-      for (int c = 0; c < columns; c++) {
-        builder.nullableField("c" + c, types[random.nextInt(types.length)]);
-      }
-      RowSchema schema = builder.build();
+      RowSchema schema = randomSchema(random, "");
+      int columns = schema.fieldCount();
       CsvFormat format = random.nextBoolean() ? CsvFormat.CSV : CsvFormat.TSV;
       List<BinaryRow> rows = new ArrayList<>();
       for (int r = random.nextInt(3000); r > 0; r--) {

@@ -77,6 +77,27 @@ class LocalTaskManagerTest {
     };
   }
 
+  /** Customers 0 to 3999 (region "r" + customer % 7), spread over the subtasks. */
+  static Source customers() {
+    return (ctx, out) -> {
+      RowWriter w = new RowWriter(CUSTOMERS);
+      for (int c = ctx.subtask(); c < 4000; c += ctx.parallelism()) {
+        out.collect(w.reset().setInt(0, c).setString(1, "r" + (c % 7)).toRow());
+      }
+    };
+  }
+
+  /** How many of the first {@code rows} orders have a customer that {@link #customers()} makes. */
+  static long matchingOrders(long rows) {
+    long matching = 0;
+    RowWriter w = new RowWriter(ORDERS);
+    for (long i = 0; i < rows; i++) {
+      order(w, i);
+      matching += w.toRow().getInt(1) < 4000 ? 1 : 0;
+    }
+    return matching;
+  }
+
   /** A sink that keeps copies of the rows it gets, shared by its subtasks. */
   static final class Collecting {
     final List<BinaryRow> rows = Collections.synchronizedList(new ArrayList<>());
@@ -257,15 +278,9 @@ class LocalTaskManagerTest {
   void joinsTwoSourcesThroughHashExchanges(String type) throws Exception {
     taskManager = taskManager("8m", 2, temp);
     long rows = 100_000;
-    Source customers = (ctx, out) -> {
-      RowWriter w = new RowWriter(CUSTOMERS);
-      for (int c = ctx.subtask(); c < 4000; c += ctx.parallelism()) {
-        out.collect(w.reset().setInt(0, c).setString(1, "r" + (c % 7)).toRow());
-      }
-    };
     Collecting sink = new Collecting();
     Job.Builder job = Job.builder("join");
-    Stage dim = job.source("customers", 2, CUSTOMERS, customers);
+    Stage dim = job.source("customers", 2, CUSTOMERS, customers());
     Stage fact = job.source("orders", 2, ORDERS, orders(rows));
     Stage joined = job.join("joined", 2, Input.hash(dim, 0), new int[] {0}, Input.hash(fact, 1), new int[] {1},
         JoinType.valueOf(type));
@@ -273,12 +288,7 @@ class LocalTaskManagerTest {
 
     taskManager.execute(job.build());
 
-    long matching = 0;
-    RowWriter w = new RowWriter(ORDERS);
-    for (long i = 0; i < rows; i++) {
-      order(w, i);
-      matching += w.toRow().getInt(1) < 4000 ? 1 : 0;
-    }
+    long matching = matchingOrders(rows);
     long expected = switch (JoinType.valueOf(type)) {
       case INNER, SEMI -> matching;
       case LEFT_OUTER -> rows;
@@ -352,15 +362,9 @@ class LocalTaskManagerTest {
   void aJoinProbesWithAChainedSourceAgainstABroadcastBuildSide() throws Exception {
     taskManager = taskManager("8m", 2, temp);
     long rows = 100_000;
-    Source customers = (ctx, out) -> {
-      RowWriter w = new RowWriter(CUSTOMERS);
-      for (int c = ctx.subtask(); c < 4000; c += ctx.parallelism()) {
-        out.collect(w.reset().setInt(0, c).setString(1, "r" + (c % 7)).toRow());
-      }
-    };
     Collecting sink = new Collecting();
     Job.Builder job = Job.builder("broadcast-join");
-    Stage dim = job.source("customers", 2, CUSTOMERS, customers);
+    Stage dim = job.source("customers", 2, CUSTOMERS, customers());
     Stage fact = job.source("orders", 2, ORDERS, orders(rows));
     Stage joined = job.join("joined", 2, Input.broadcast(dim), new int[] {0}, Input.chained(fact), new int[] {1},
         JoinType.INNER);
@@ -368,12 +372,7 @@ class LocalTaskManagerTest {
 
     JobResult result = taskManager.execute(job.build());
 
-    long matching = 0;
-    RowWriter w = new RowWriter(ORDERS);
-    for (long i = 0; i < rows; i++) {
-      order(w, i);
-      matching += w.toRow().getInt(1) < 4000 ? 1 : 0;
-    }
+    long matching = matchingOrders(rows);
     assertThat(sink.rows).hasSize((int) matching);
     for (BinaryRow r : sink.rows) {
       assertThat(r.getInt(4)).isEqualTo(r.getInt(1));
