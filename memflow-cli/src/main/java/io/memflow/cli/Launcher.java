@@ -29,6 +29,12 @@ final class Launcher {
   /** Set by bin/memflow: the JDK AOT cache the child JVM starts with too. */
   static final String AOT_CACHE_PROPERTY = "memflow.aotCache";
 
+  /**
+   * Set by bin/memflow: the flags, separated by spaces, that the JVM running a job starts with
+   * besides the limits (its JIT settings).
+   */
+  static final String JOB_JVM_FLAGS_PROPERTY = "memflow.jobJvmFlags";
+
   /** Set by bin/memflow: the file that remembers the limits of the last run for the next. */
   static final String PLAN_FILE_PROPERTY = "memflow.planFile";
 
@@ -110,6 +116,11 @@ final class Launcher {
     List<String> command = new ArrayList<>();
     command.add(java);
     command.addAll(limitFlags(plan));
+    for (String flag : System.getProperty(JOB_JVM_FLAGS_PROPERTY, "").split(" ")) {
+      if (!flag.isEmpty()) {
+        command.add(flag);
+      }
+    }
     command.add("--enable-native-access=ALL-UNNAMED");
     String cache = System.getProperty(AOT_CACHE_PROPERTY);
     if (cache != null && Files.isRegularFile(Path.of(cache))) {

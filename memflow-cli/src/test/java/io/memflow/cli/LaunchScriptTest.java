@@ -29,7 +29,14 @@ class LaunchScriptTest {
   private static final Path BIN = Path.of("..", "bin").toAbsolutePath().normalize();
   private static final String LIMITS = "-Xmx335544320 -Xms335544320 -XX:MaxDirectMemorySize=201326592 "
       + "-XX:MaxMetaspaceSize=268435456";
-  private static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+  private static final List<String> QUICK = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:TypeProfileLevel=0");
+  /** The flags of the launcher that a job's JVM does not start with. */
+  private static final List<String> QUICK_ONLY = QUICK.subList(0, 2);
+  /** The JIT flags of a job's JVM that the launcher does not start with. */
+  private static final List<String> JOB_ONLY_JIT = List.of("-XX:FreqInlineSize=100", "-XX:-UseTypeSpeculation");
+  private static final List<String> JOB_JIT = List.of("-XX:FreqInlineSize=100", "-XX:-UseTypeSpeculation",
+      "-XX:TypeProfileLevel=0");
+  private static final String JOB_JIT_PROPERTY = "-Dmemflow.jobJvmFlags=" + String.join(" ", JOB_JIT);
 
   @TempDir Path dir;
   private Path root;
@@ -58,8 +65,8 @@ class LaunchScriptTest {
   @Test
   void aFirstRunStartsTheQuickLauncherAndNamesTheFileToRemember() throws Exception {
     List<String> args = memflow(Map.of(), "run", "--rows", "10");
-    assertThat(args).containsSubsequence(QUICK).contains("-Dmemflow.planFile=" + planFile)
-        .noneMatch(a -> a.startsWith("-Xm"));
+    assertThat(args).containsSubsequence(QUICK).contains("-Dmemflow.planFile=" + planFile, JOB_JIT_PROPERTY)
+        .noneMatch(a -> a.startsWith("-Xm")).doesNotContainAnyElementsOf(JOB_ONLY_JIT);
     assertThat(args.subList(args.size() - 3, args.size())).containsExactly("run", "--rows", "10");
   }
 
@@ -68,7 +75,7 @@ class LaunchScriptTest {
     Files.writeString(planFile, LIMITS + "\n");
     List<String> args = memflow(Map.of(), "run", "--rows", "10");
     assertThat(args).containsSubsequence(List.of(LIMITS.split(" "))).contains("-Dmemflow.planFile=" + planFile)
-        .doesNotContainAnyElementsOf(QUICK);
+        .containsSubsequence(JOB_JIT).contains(JOB_JIT_PROPERTY).doesNotContainAnyElementsOf(QUICK_ONLY);
   }
 
   @ParameterizedTest
@@ -95,14 +102,15 @@ class LaunchScriptTest {
   void otherCommandsStartTheQuickLauncherWhateverIsRemembered() throws Exception {
     Files.writeString(planFile, LIMITS + "\n");
     List<String> args = memflow(Map.of(), "plan", "taskmanager");
-    assertThat(args).containsSubsequence(QUICK).noneMatch(a -> a.startsWith("-Xm") || a.startsWith("-Dmemflow.planFile"));
+    assertThat(args).containsSubsequence(QUICK).doesNotContainAnyElementsOf(JOB_ONLY_JIT)
+        .noneMatch(a -> a.startsWith("-Xm") || a.startsWith("-Dmemflow.planFile") || a.startsWith("-Dmemflow.jobJvmFlags"));
   }
 
   @Test
-  void noRelaunchRunsWithTheDefaultJvmAndRemembersNothing() throws Exception {
+  void noRelaunchRunsWithTheJobsJitFlagsAndRemembersNothing() throws Exception {
     Files.writeString(planFile, LIMITS + "\n");
     List<String> args = memflow(Map.of("MEMFLOW_NO_RELAUNCH", "1"), "run", "--rows", "10");
-    assertThat(args).doesNotContainAnyElementsOf(QUICK)
+    assertThat(args).doesNotContainAnyElementsOf(QUICK_ONLY).containsSubsequence(JOB_JIT)
         .noneMatch(a -> a.startsWith("-Xm") || a.startsWith("-Dmemflow.planFile"));
   }
 
