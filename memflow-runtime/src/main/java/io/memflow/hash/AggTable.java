@@ -21,9 +21,11 @@ import java.util.List;
  *
  *  record area: records back to back in pages, never across a page end, 8-byte aligned
  *  +-------------+-------+--------------------------------------------+
- *  | row length  | 0 0 0 | the group's row (AggLayout), length bytes   |  ...next record
+ *  | row length  | hash  | the group's row (AggLayout), length bytes   |  ...next record
  *  +-------------+-------+--------------------------------------------+
  *  0             4       8 (RECORD_HEADER)
+ *  a dead record (moved away, or spilled by an eviction) has ~length, a negative header; a 0
+ *  header ends a page's records before the page ends
  * </pre>
  *
  * <p>The stored hash spares rehashing keys when the table doubles and most key comparisons on a
@@ -31,7 +33,13 @@ import java.util.List;
  * ({@link #partitionOf}), so the two are independent. The table grows by doubling once it is
  * more than 3/4 full ({@link #LOAD_NUMERATOR}/{@link #LOAD_DENOMINATOR}), if the pool has the
  * pages; when the pool cannot give a record or bucket page, {@link #add}/{@link #merge} return
- * false with the table unchanged, and the aggregator spills. Not thread-safe; the aggregator
+ * false with the table unchanged, and the aggregator spills.
+ *
+ * <p><b>Eviction.</b> The aggregator may spill some partitions and keep the others: it marks the
+ * spilled groups dead ({@link #kill}), then {@link #compact()} slides the live records, in address
+ * order, to the front of the record area (a record only ever moves to a lower address, so none is
+ * overwritten before it is read), gives the pages freed at the end back to the pool, and rebuilds
+ * the buckets from the hashes the records keep in their headers. Not thread-safe; the aggregator
  * guards it.
  */
 final class AggTable {
@@ -169,7 +177,7 @@ final class AggTable {
       return false;
     }
     int length = merging ? row.sizeInBytes() : layout.newLength(row);
-    int address = allocate(length);
+    int address = allocate(length, hash);
     if (address < 0) {
       return false;
     }
@@ -196,13 +204,14 @@ final class AggTable {
     int length = page.getInt(at - RECORD_HEADER);
     int newLength = layout.relocatedLength(row, merging, page, at, length);
     if (newLength >= 0) {
-      int moved = allocate(newLength);
+      int moved = allocate(newLength, (int) bucket);
       if (moved < 0) {
         return false;
       }
       MemorySegment target = recordPages.get(moved >>> pageShift);
       int to = (moved & (pageSize - 1)) + RECORD_HEADER;
       layout.relocate(row, merging, page, at, length, target, to);
+      page.putInt(at - RECORD_HEADER, ~length); // the old place is dead
       setBucket(index, moved, (int) bucket);
       page = target;
       at = to;
@@ -230,8 +239,11 @@ final class AggTable {
     return group;
   }
 
-  /** Room for a record of a row of {@code length} bytes: its address, or -1 if out of pages. */
-  private int allocate(int length) {
+  /**
+   * Room for a record of a row of {@code length} bytes, of a group of key hash {@code hash}: its
+   * address, or -1 if out of pages.
+   */
+  private int allocate(int length, int hash) {
     int bytes = checkFitsPage(length, pageSize);
     if (recordPages.isEmpty() || recordEnd + bytes > pageSize) {
       if (pool.isEmpty()) {
@@ -240,16 +252,24 @@ final class AggTable {
       if ((long) (recordPages.size() + 1) << pageShift > Integer.MAX_VALUE) {
         return -1; // addresses are ints: at most 2 GiB of records per table
       }
+      endPage();
       recordPages.add(pool.pop());
       recordEnd = 0;
     }
     int address = (recordPages.size() - 1) << pageShift | recordEnd;
     MemorySegment page = recordPages.getLast();
     page.putInt(recordEnd, length);
-    page.putInt(recordEnd + 4, 0);
+    page.putInt(recordEnd + 4, hash);
     recordEnd += bytes;
     recordBytes += bytes;
     return address;
+  }
+
+  /** Marks the end of the records of the last record page, if they do not fill it. */
+  private void endPage() {
+    if (!recordPages.isEmpty() && recordEnd < pageSize) { // records are 8-byte aligned: a header fits
+      recordPages.getLast().putInt(recordEnd, 0);
+    }
   }
 
   /**
@@ -365,6 +385,66 @@ final class AggTable {
       }
     }
     return bounds;
+  }
+
+  /** Marks the record of {@code bucket} dead: {@link #compact()} drops it. */
+  void kill(long bucket) {
+    int address = (int) (bucket >>> 32) - 1;
+    MemorySegment page = recordPages.get(address >>> pageShift);
+    int at = address & (pageSize - 1);
+    page.putInt(at, ~page.getInt(at));
+  }
+
+  /**
+   * Drops the dead records (see the class comment): the live ones move to the front of the record
+   * area in address order, the record pages left empty go back to the pool, and the buckets (the
+   * capacity unchanged) are rebuilt, as are the size and the partition sizes. Valid after {@link
+   * #groupByPartition()} too, which it repairs.
+   */
+  void compact() {
+    bucketPages.forEach(page -> page.fill(0, pageSize, (byte) 0));
+    java.util.Arrays.fill(partitionSizes, 0);
+    size = 0;
+    recordBytes = 0;
+    endPage();
+    int to = 0; // the page and offset the next live record moves to
+    int toAt = 0;
+    for (int from = 0, pages = recordPages.size(); from < pages; from++) {
+      MemorySegment page = recordPages.get(from);
+      int end = from == pages - 1 ? recordEnd : pageSize;
+      for (int at = 0; at < end; ) {
+        int header = page.getInt(at);
+        if (header == 0) {
+          break; // the rest of this page holds no record
+        }
+        int bytes = (RECORD_HEADER + (header < 0 ? ~header : header) + 7) & ~7;
+        if (header > 0) {
+          if (toAt + bytes > pageSize) { // only when to < from: a page already read
+            if (toAt < pageSize) {
+              recordPages.get(to).putInt(toAt, 0);
+            }
+            to++;
+            toAt = 0;
+          }
+          MemorySegment target = recordPages.get(to);
+          if (target != page || toAt != at) {
+            page.copyTo(at, target, toAt, bytes); // overlaps only within a page, copied as if via a buffer
+          }
+          int hash = target.getInt(toAt + 4);
+          setBucket(freeBucket(hash), to << pageShift | toAt, hash);
+          size++;
+          partitionSizes[partitionOf(hash)]++;
+          recordBytes += bytes;
+          toAt += bytes;
+        }
+        at += bytes;
+      }
+    }
+    int keep = size == 0 ? 0 : to + 1;
+    while (recordPages.size() > keep) {
+      pool.push(recordPages.removeLast());
+    }
+    recordEnd = size == 0 ? 0 : toAt;
   }
 
   private void setBucketValue(long index, long value) {

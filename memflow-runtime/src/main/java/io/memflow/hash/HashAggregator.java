@@ -44,23 +44,27 @@ import java.util.concurrent.locks.ReentrantLock;
  * (so {@code add} never waits for memory) and form a pool: two are kept for a spill writer, two
  * more lent to a spill reader while spilled data is read back, the rest feed the {@link AggTable}
  * (open addressing, 8-byte [record address | hash] buckets, load factor 3/4, doubling; each group
- * a fixed-layout row updated in place, see {@link AggLayout}). When the pool runs dry, the whole
- * table is spilled: its partial aggregates go to one file per non-empty hash partition (the low
- * bits of the hash, {@link Builder#partitions}), the table is emptied, and about half of the
- * partitions still in memory go on disk: their rows are appended to an open file from then on,
- * without entering the table (hybrid hash aggregation, see {@link #putOnDisk}). At {@link
- * #result()}, if anything spilled, the rest is spilled too and each partition is read back into
- * the empty table in a pass of its own, adding input rows and merging partial aggregates under a
- * new hash seed (seed + level); a partition whose groups still do not fit spills anew,
- * one level deeper, at most {@link Builder#maxLevels} deep. A single group always fits (merging
- * partial aggregates of one key needs no more room), so one giant group never recurses. Groups
+ * a fixed-layout row updated in place, see {@link AggLayout}). When the pool runs dry, the
+ * partitions (the low bits of the hash, {@link Builder#partitions}) that hold the most groups,
+ * about half of those in memory, are evicted: their partial aggregates go to one file each, the
+ * table keeps the other partitions' groups (compacted, see {@link AggTable}), and the evicted
+ * partitions are on disk from then on: their rows are appended to an open file without entering
+ * the table (hybrid hash aggregation, see {@link #chooseEvicted}). At {@link #result()}, the
+ * groups of partitions that never left memory are emitted from the table first; then each
+ * partition on disk is read back into the empty table in a pass of its own, adding input rows
+ * and merging partial aggregates under a new hash seed (seed + level); a partition whose groups
+ * still do not fit spills anew, one level deeper, at most {@link Builder#maxLevels} deep. A
+ * single group always fits (merging partial aggregates of one key needs no more room), so one
+ * giant group never recurses. With few pages, or when the kept groups would leave too little
+ * room, every group is spilled instead (the chosen partitions still go on disk), and at the end
+ * of the pass the groups of every partition that has a file are spilled too. Groups
  * come out in no particular order.
  *
  * <pre>
- *   input ──▶ table ──full──▶ spill every partition p: file(p, spill k) ──┐
- *     └─ partition on disk ──▶ its open file ───────────────────────────┤
- *                                                                        ▼
- *   result ◀── table (level 0, nothing spilled)     partition p ──▶ table (seed + 1) ──full──▶ level 2 ...
+ *   input ──▶ table ──full──▶ evict the largest partitions p: file(p, spill k) ──┐
+ *     └─ partition on disk ──▶ its open file ──────────────────────────────────┤
+ *                                                                               ▼
+ *   result ◀── table (partitions never evicted)   partition p ──▶ table (seed + 1) ──full──▶ level 2 ...
  * </pre>
  *
  * <p><b>Two phases.</b> Built with {@link Builder#mergePartials()}, the aggregator is the global
@@ -156,6 +160,7 @@ public final class HashAggregator implements AutoCloseable {
   private boolean registered;
   private int spillCount;
   private long rowsOnDisk;
+  private long emittedFromFirstPass;
   private int deepestLevel;
 
   private HashAggregator(Builder b, AggLayout layout, List<MemorySegment> pages) {
@@ -374,7 +379,10 @@ public final class HashAggregator implements AutoCloseable {
       if (now != null) {
         writeDirect(now, row, merging);
       } else if (!table.upsert(row, hash, merging)) {
-        throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+        spillTable(false); // the groups kept in memory left too little room: all of them out
+        if (!table.upsert(row, hash, merging)) {
+          throw new IllegalStateException("a group does not fit an empty table of " + pool.size() + " free pages");
+        }
       }
     }
   }
@@ -427,9 +435,13 @@ public final class HashAggregator implements AutoCloseable {
   // ---------------------------------------------------------------- spilling
 
   /**
-   * Spills every group of the table to its partition's new file and empties the table; then, if
-   * {@code thenToDisk}, puts about half of the partitions still in memory on disk for the rest of
-   * the pass (see {@link #putOnDisk}).
+   * Makes room in the table. With {@code thenToDisk} (the table is full), the partitions that
+   * hold the most groups, about half of those still in memory, are <em>evicted</em>: their groups
+   * are spilled, the table keeps the others' ({@link AggTable#compact()}), and the evicted
+   * partitions go on disk for the rest of the pass (see {@link #chooseEvicted}). If the kept
+   * groups would leave too little room, or with few pages, every group is spilled instead and
+   * the chosen partitions go on disk all the same. Without {@code thenToDisk} (a reclaim), every
+   * group is spilled and the table emptied.
    */
   private void spillTable(boolean thenToDisk) throws IOException {
     if (spills == null) {
@@ -447,47 +459,99 @@ public final class HashAggregator implements AutoCloseable {
       deepestLevel = Math.max(deepestLevel, level + 1);
     }
     int[] bounds = table.groupByPartition();
+    boolean[] chosen = thenToDisk ? chooseEvicted(bounds) : new boolean[partitions];
+    int writers = 0;
+    long freedBytes = 0;
     for (int p = 0; p < partitions; p++) {
-      if (bounds[p + 1] > bounds[p]) {
+      if (chosen[p]) {
+        writers++;
+        freedBytes += spillPartition(p, bounds[p], bounds[p + 1]);
+      }
+    }
+    // After compacting, the pool gains about the evicted records' pages; the files of the
+    // partitions going on disk take two pages each, and the table needs one to go on.
+    boolean keep = writers > 0 && pool.size() + freedBytes / manager.pageSize() - 1 >= 2L * writers + 2;
+    for (int p = 0; !keep && p < partitions; p++) {
+      if (!chosen[p] && bounds[p + 1] > bounds[p]) {
         spillPartition(p, bounds[p], bounds[p + 1]);
       }
     }
     spillCount++;
-    table.clear();
-    if (thenToDisk) {
-      putOnDisk(bounds);
+    if (keep) {
+      table.compact();
+    } else {
+      table.clear();
+    }
+    for (int p = 0; p < partitions && pool.size() >= 3; p++) { // a file that cannot open: its rows go to the table
+      if (chosen[p]) {
+        openDirect(spilled[p]);
+      }
     }
   }
 
   /**
-   * Hybrid spilling: after a spill, the partitions that had the most groups ({@code bounds} as
-   * {@link AggTable#groupByPartition} returned them), about half of those still in memory, go on
-   * disk for the rest of the pass: each gets an open file, and their rows are written to it
-   * instead of entering the table (input rows as they are in the first pass, partial rows in
-   * later ones). The table then holds fewer groups and fills less
+   * Hybrid spilling: the partitions that go on disk for the rest of the pass when the table is
+   * full. Those with the most groups, about half of those still in memory: each gets an open file,
+   * and their rows are written to it instead of entering the table (input rows as they are in the
+   * first pass, partial rows in later ones). The table then holds fewer groups and fills less
    * often; with a table a third the size of the groups, two spills leave a quarter of the
-   * partitions in memory, whose rows are aggregated there, while the other rows are written once
+   * partitions in memory, whose groups never leave it, while the other rows are written once
    * and read back once (spilling the whole table each time instead writes about one partial row
-   * per input row when groups repeat rarely between spills). Each open file takes two pages of the
-   * pool; its writers take at most a quarter of what the pool holds after the spill.
+   * per input row when groups repeat rarely between spills). Each open file takes two pages; the
+   * files take at most a quarter of the pages of the table and the pool.
    */
-  private void putOnDisk(int[] bounds) throws IOException {
-    int switching = Math.min((partitions - directCount + 1) / 2, pool.size() / 8);
+  private boolean[] chooseEvicted(int[] bounds) {
+    boolean[] chosen = new boolean[partitions];
+    int switching = Math.min((partitions - directCount + 1) / 2, (pool.size() + table.pages()) / 8);
     for (int i = 0; i < switching; i++) {
       int largest = -1;
       int largestGroups = 0;
       for (int p = 0; p < partitions; p++) {
         int groups = bounds[p + 1] - bounds[p];
-        if (groups > largestGroups && spilled[p].writer == null) {
+        if (groups > largestGroups && !chosen[p]) {
           largest = p;
           largestGroups = groups;
         }
       }
       if (largest < 0) {
-        return;
+        break;
       }
-      openDirect(spilled[largest]);
+      chosen[largest] = true;
     }
+    return chosen;
+  }
+
+  /**
+   * Ends a pass that spilled: the open files are closed, the groups of partitions that have files
+   * are spilled too, and those partitions go to the stack. The groups of partitions that never
+   * left memory stay in the table, to be emitted first.
+   */
+  private void endPass() throws IOException {
+    closeDirect();
+    boolean spilling = false;
+    for (int p = 0; p < partitions; p++) {
+      spilling |= spilled[p] != null && table.partitionSize(p) > 0;
+    }
+    if (spilling) {
+      int[] bounds = table.groupByPartition();
+      boolean kept = false;
+      for (int p = 0; p < partitions; p++) {
+        if (bounds[p + 1] > bounds[p]) {
+          if (spilled[p] != null) {
+            spillPartition(p, bounds[p], bounds[p + 1]);
+          } else {
+            kept = true;
+          }
+        }
+      }
+      spillCount++;
+      if (kept) {
+        table.compact();
+      } else {
+        table.clear();
+      }
+    }
+    pushSpilled();
   }
 
   private void openDirect(AggPartition partition) throws IOException {
@@ -564,26 +628,22 @@ public final class HashAggregator implements AutoCloseable {
     directCount = 0;
   }
 
-  /** Ends a pass that spilled: the rest of the table and the open files go to disk, the partitions to the stack. */
-  private void endPass() throws IOException {
-    spillTable(false);
-    closeDirect();
-    pushSpilled();
-  }
-
-  /** Writes partition {@code p}'s groups, bucket values {@code [from, to)} after {@link AggTable#groupByPartition}. */
-  private void spillPartition(int p, int from, int to) throws IOException {
+  /**
+   * Writes partition {@code p}'s groups, bucket values {@code [from, to)} after {@link
+   * AggTable#groupByPartition}, and marks their records dead; returns the bytes the records took.
+   */
+  private long spillPartition(int p, int from, int to) throws IOException {
     SpillFile file = spills.createFile("hash-agg");
     files.add(file);
     SpillWriter writer = spills.openWriter(file, writerPages);
-    int count = 0;
+    long bytes = 0;
     try {
       for (int k = from; k < to; k += batchBuckets.length) { // 64 at a time, records touched first
         int n = Math.min(batchBuckets.length, to - k);
         for (int i = 0; i < n; i++) {
           batchBuckets[i] = table.bucketAt(k + i);
         }
-        count += writeGroups(writer, n);
+        bytes += writeGroups(writer, n);
       }
       writer.close();
     } catch (IOException | RuntimeException | Error e) {
@@ -593,18 +653,22 @@ public final class HashAggregator implements AutoCloseable {
     if (spilled[p] == null) {
       spilled[p] = new AggPartition(level + 1);
     }
-    spilled[p].add(file, count, false);
+    spilled[p].add(file, to - from, false);
+    return bytes;
   }
 
-  /** Writes the groups of {@code batchBuckets[0, n)}, their records touched together first. */
-  private int writeGroups(SpillWriter writer, int n) throws IOException {
+  /** Writes the groups of {@code batchBuckets[0, n)}, their records touched together first, and kills them; returns their record bytes. */
+  private long writeGroups(SpillWriter writer, int n) throws IOException {
     checkCancelled();
     prefetched += table.touchRecords(batchBuckets, n);
+    long bytes = 0;
     for (int i = 0; i < n; i++) {
       table.pointTo(batchBuckets[i], group);
       serializer.serialize(group, writer);
+      bytes += (AggTable.RECORD_HEADER + group.sizeInBytes() + 7) & ~7;
+      table.kill(batchBuckets[i]);
     }
-    return n;
+    return bytes;
   }
 
   private void pushSpilled() {
@@ -700,6 +764,7 @@ public final class HashAggregator implements AutoCloseable {
     for (long n = table.capacity(); emitIndex < n; ) {
       long bucket = table.bucketAt(emitIndex++);
       if (bucket != 0) {
+        emittedFromFirstPass += level == 0 ? 1 : 0;
         if (layout.outputIsPartial()) {
           table.pointTo(bucket, output);
         } else {
@@ -826,6 +891,16 @@ public final class HashAggregator implements AutoCloseable {
     lock.lock();
     try {
       return rowsOnDisk;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Groups emitted from the first pass's table: those of partitions that never left memory. */
+  long emittedFromFirstPass() {
+    lock.lock();
+    try {
+      return emittedFromFirstPass;
     } finally {
       lock.unlock();
     }

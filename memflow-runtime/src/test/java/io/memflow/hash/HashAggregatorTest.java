@@ -74,6 +74,26 @@ class HashAggregatorTest {
     }
   }
 
+  /**
+   * Data about twice the memory, keys spread evenly: the table fills, the largest partitions are
+   * evicted, and the others' groups never leave memory: they come out of the first pass's table,
+   * while the evicted ones are read back. Spilling the whole table would emit nothing from it.
+   */
+  @Test
+  void partitionsNeverEvictedAreEmittedFromMemoryWithoutSpilling() throws Exception {
+    List<Object[]> rows = rows(new Random(42), 20_000, 12_000, 0.0);
+    int[] groupFields = {0, 1, 2};
+    List<List<Object>> expected = expected(rows, groupFields, ALL);
+    int pages = (int) (dataBytes(rows) / 2 / PAGE_SIZE);
+    fixture(64L << 20);
+    try (HashAggregator aggregator = fixture.builder(pages, groupFields, ALL).build()) {
+      AggregatorTestSupport.assertSameMultiset(aggregate(aggregator, rows), expected);
+      assertThat(aggregator.spillCount()).as("spills").isPositive();
+      assertThat(aggregator.emittedFromFirstPass()).as("groups that stayed in memory")
+          .isPositive().isLessThan(expected.size());
+    }
+  }
+
   @Test
   void emptyInputGivesNoGroups() throws Exception {
     fixture(1 << 20);
