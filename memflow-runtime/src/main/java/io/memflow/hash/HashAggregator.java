@@ -878,49 +878,33 @@ public final class HashAggregator implements AutoCloseable {
 
   /** How many times the table was spilled. */
   int spillCount() {
-    lock.lock();
-    try {
-      return spillCount;
-    } finally {
-      lock.unlock();
-    }
+    return (int) underLock(() -> spillCount);
   }
 
   /** Rows written straight to the file of a partition on disk, over all passes. */
   long rowsOnDisk() {
-    lock.lock();
-    try {
-      return rowsOnDisk;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> rowsOnDisk);
   }
 
   /** Groups emitted from the first pass's table: those of partitions that never left memory. */
   long emittedFromFirstPass() {
-    lock.lock();
-    try {
-      return emittedFromFirstPass;
-    } finally {
-      lock.unlock();
-    }
+    return underLock(() -> emittedFromFirstPass);
   }
 
   /** The deepest level of spilled partitions so far (0: nothing spilled). */
   int deepestLevel() {
-    lock.lock();
-    try {
-      return deepestLevel;
-    } finally {
-      lock.unlock();
-    }
+    return (int) underLock(() -> deepestLevel);
   }
 
   /** Pages held now. */
   int pagesHeld() {
+    return (int) underLock(pages::size);
+  }
+
+  private long underLock(java.util.function.LongSupplier value) {
     lock.lock();
     try {
-      return pages.size();
+      return value.getAsLong();
     } finally {
       lock.unlock();
     }
