@@ -1,6 +1,7 @@
 package io.memflow.cli;
 
 import io.memflow.config.memory.TaskManagerMemorySpec;
+import io.memflow.io.NewFiles;
 import io.memflow.runtime.JobResult;
 import io.memflow.runtime.StageMetrics;
 import java.io.IOException;
@@ -103,7 +104,7 @@ final class RunReport {
   void writeJson(Path file) {
     Path dir = file.toAbsolutePath().getParent();
     try {
-      Path temp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+      Path temp = NewFiles.create(dir, "." + file.getFileName() + ".", ".tmp", false); // an output: umask permissions
       try {
         Files.writeString(temp, json() + "\n", StandardCharsets.UTF_8);
         Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -1,16 +1,14 @@
 package io.memflow.csv;
 
+import io.memflow.io.NewFiles;
 import io.memflow.memory.MemorySegment;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.RowSchema;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
-import java.util.random.RandomGenerator;
 
 /**
  * Writes binary rows as a delimited text file with a header, all or nothing: rows go to a
@@ -29,7 +27,6 @@ public final class CsvRowWriter implements AutoCloseable {
 
   private final Path target;
   private final Path temporary;
-  private static final RandomGenerator RANDOM = new SecureRandom();
 
   private final CsvOutput out;
   private final CsvFormatter formatter;
@@ -51,7 +48,8 @@ public final class CsvRowWriter implements AutoCloseable {
    */
   public static CsvRowWriter create(Path target, CsvFormat format, RowSchema schema) throws IOException {
     Path directory = target.toAbsolutePath().getParent();
-    Path temporary = createTemporary(directory, target.getFileName().toString());
+    // beside the target, with the permissions a new file gets (it becomes the output)
+    Path temporary = NewFiles.create(directory, "." + target.getFileName() + ".", ".part", false);
     CsvOutput out = new CsvOutput(Files.newOutputStream(temporary));
     CsvRowWriter writer = new CsvRowWriter(target, temporary, format, schema, out);
     try {
@@ -61,23 +59,6 @@ public final class CsvRowWriter implements AutoCloseable {
       throw e;
     }
     return writer;
-  }
-
-  /**
-   * A new empty file beside the target, with the permissions a new file gets (the umask's), not
-   * the owner-only ones of a temp file: it becomes the output.
-   */
-  private static Path createTemporary(Path directory, String name) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      Path candidate = directory.resolve("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".part");
-      try {
-        return Files.createFile(candidate);
-      } catch (FileAlreadyExistsException e) {
-        if (attempt == 100) {
-          throw e;
-        }
-      }
-    }
   }
 
   /** Writes one row (of the writer's schema). */

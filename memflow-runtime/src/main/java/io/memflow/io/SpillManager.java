@@ -95,7 +95,7 @@ public final class SpillManager implements AutoCloseable {
     Path directory = directories.get(index);
     Path path;
     try {
-      path = Files.createTempFile(directory, "memflow-" + sanitize(purpose) + "-", ".spill");
+      path = NewFiles.create(directory, "memflow-" + sanitize(purpose) + "-", ".spill", true);
     } catch (IOException e) {
       throw new IOException("cannot create a spill file for '" + purpose + "' in " + directory
           + " (" + e + "); free space in " + directory + " or " + FIX_DIRECTORIES, e);
