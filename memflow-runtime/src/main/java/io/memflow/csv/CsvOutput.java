@@ -17,6 +17,21 @@ final class CsvOutput implements AutoCloseable {
 
   private static final int SIZE = 1 << 16;
   private static final byte[] LONG_MIN = Long.toString(Long.MIN_VALUE).getBytes(StandardCharsets.US_ASCII);
+  /** "00", "01", ... "99": two digits written per division by 100. */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+  /** 10^i for i in [0, 18]. */
+  private static final long[] POWERS_OF_TEN = new long[19];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+      DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
+    POWERS_OF_TEN[0] = 1;
+    for (int i = 1; i < POWERS_OF_TEN.length; i++) {
+      POWERS_OF_TEN[i] = POWERS_OF_TEN[i - 1] * 10;
+    }
+  }
 
   private final OutputStream out; // null: the buffer grows and its owner takes the bytes
   private byte[] buffer = new byte[SIZE];
@@ -73,22 +88,36 @@ final class CsvOutput implements AutoCloseable {
       buffer[position++] = '-';
       value = -value;
     }
-    int digits = digits(value);
-    int end = position + digits;
-    for (int i = end - 1; i >= position; i--) {
-      buffer[i] = (byte) ('0' + value % 10);
-      value /= 10;
+    writeDigits(value);
+  }
+
+  /** Writes {@code v} (at least 0) in decimal; the buffer has room. */
+  private void writeDigits(long v) {
+    int end = position + digits(v);
+    int i = end;
+    while (v >= 100) {
+      long q = v / 100;
+      int pair = (int) (v - q * 100) * 2;
+      buffer[--i] = DIGIT_PAIRS[pair + 1];
+      buffer[--i] = DIGIT_PAIRS[pair];
+      v = q;
+    }
+    if (v >= 10) {
+      buffer[--i] = DIGIT_PAIRS[(int) v * 2 + 1];
+      buffer[--i] = DIGIT_PAIRS[(int) v * 2];
+    } else {
+      buffer[--i] = (byte) ('0' + v);
     }
     position = end;
   }
 
-  private static int digits(long v) {
-    int n = 1;
-    while (v >= 10) {
-      v /= 10;
-      n++;
+  /** The number of decimal digits of {@code v} (at least 0): from its bit length, then one comparison. */
+  static int digits(long v) {
+    if (v < 10) {
+      return 1;
     }
-    return n;
+    int guess = (Long.SIZE - Long.numberOfLeadingZeros(v)) * 1233 >>> 12; // floor(bits * log10(2)), at most 18
+    return guess + (v >= POWERS_OF_TEN[guess] ? 1 : 0);
   }
 
   /**
@@ -108,11 +137,7 @@ final class CsvOutput implements AutoCloseable {
     }
     long whole = cents / 100;
     int fraction = (int) (cents % 100);
-    int digits = digits(whole);
-    for (int i = position + digits - 1; i >= position; i--, whole /= 10) {
-      buffer[i] = (byte) ('0' + whole % 10);
-    }
-    position += digits;
+    writeDigits(whole);
     buffer[position++] = '.';
     buffer[position++] = (byte) ('0' + fraction / 10);
     if (fraction % 10 != 0) {

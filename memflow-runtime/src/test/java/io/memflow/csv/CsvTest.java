@@ -369,6 +369,39 @@ class CsvTest {
   }
 
   @Test
+  void longsAreWrittenExactlyAsLongToStringWritesThem() throws IOException {
+    Random random = new Random(11);
+    List<Long> values = new ArrayList<>(List.of(0L, -0L, 1L, -1L, Long.MAX_VALUE, Long.MIN_VALUE, Long.MIN_VALUE + 1));
+    for (long p = 1; ; p *= 10) { // the edges of every digit count
+      values.addAll(List.of(p - 1, p, p + 1, -p, 1 - p, 2 * p - 1));
+      if (p > Long.MAX_VALUE / 10) {
+        break;
+      }
+    }
+    for (int i = 0; i < 200_000; i++) {
+      values.add(switch (i % 3) {
+        case 0 -> random.nextLong();
+        case 1 -> random.nextLong() >> random.nextInt(64);
+        default -> (long) random.nextInt(1000);
+      });
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    StringBuilder expected = new StringBuilder();
+    try (CsvOutput out = new CsvOutput(bytes)) {
+      for (long v : values) {
+        out.writeLong(v);
+        out.write('\n');
+        expected.append(v).append('\n');
+      }
+    }
+    assertThat(bytes.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+    for (long v : values) {
+      long magnitude = v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
+      assertThat(CsvOutput.digits(magnitude)).as("digits of %d", magnitude).isEqualTo(Long.toString(magnitude).length());
+    }
+  }
+
+  @Test
   void anAbortedOrUncommittedWriteLeavesNothingAndKeepsTheOldTarget() throws IOException {
     RowSchema schema = schemaOf("a");
     Path target = file("out.csv", "a\nold\n");
