@@ -351,21 +351,11 @@ class CsvTest {
         default -> Double.longBitsToDouble(random.nextLong());
       });
     }
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    StringBuilder expected = new StringBuilder();
-    try (CsvOutput out = new CsvOutput(bytes)) {
-      for (double v : values) {
-        out.writeDouble(v);
-        out.write('\n');
-        expected.append(Double.toString(v)).append('\n');
-      }
+    List<String> written = writtenLines(values, CsvOutput::writeDouble);
+    for (int i = 0; i < values.size(); i++) {
+      assertThat(written.get(i)).as("value %s", values.get(i)).isEqualTo(Double.toString(values.get(i)));
     }
-    String[] written = bytes.toString(StandardCharsets.US_ASCII).split("\n");
-    String[] wanted = expected.toString().split("\n");
-    for (int i = 0; i < wanted.length; i++) {
-      assertThat(written[i]).as("value %s", values.get(i)).isEqualTo(wanted[i]);
-    }
-    assertThat(written).hasSameSizeAs(wanted);
+    assertThat(written).hasSameSizeAs(values);
   }
 
   @Test
@@ -385,20 +375,28 @@ class CsvTest {
         default -> (long) random.nextInt(1000);
       });
     }
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    StringBuilder expected = new StringBuilder();
-    try (CsvOutput out = new CsvOutput(bytes)) {
-      for (long v : values) {
-        out.writeLong(v);
-        out.write('\n');
-        expected.append(v).append('\n');
-      }
-    }
-    assertThat(bytes.toString(StandardCharsets.US_ASCII)).isEqualTo(expected.toString());
+    assertThat(writtenLines(values, CsvOutput::writeLong)).isEqualTo(values.stream().map(String::valueOf).toList());
     for (long v : values) {
       long magnitude = v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
       assertThat(CsvOutput.digits(magnitude)).as("digits of %d", magnitude).isEqualTo(Long.toString(magnitude).length());
     }
+  }
+
+  /** What {@link CsvOutput} writes of {@code values} through {@code write}, one value per line. */
+  private static <T> List<String> writtenLines(List<T> values, ValueWriter<T> write) throws IOException {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (CsvOutput out = new CsvOutput(bytes)) {
+      for (T value : values) {
+        write.write(out, value);
+        out.write('\n');
+      }
+    }
+    return List.of(bytes.toString(StandardCharsets.US_ASCII).split("\n"));
+  }
+
+  /** One of {@link CsvOutput}'s number writers. */
+  private interface ValueWriter<T> {
+    void write(CsvOutput out, T value) throws IOException;
   }
 
   @Test
