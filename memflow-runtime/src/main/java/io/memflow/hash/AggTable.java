@@ -272,13 +272,18 @@ final class AggTable {
     }
   }
 
+  /** The bytes the record of a row of {@code length} bytes takes: its header, the row, 8-byte alignment. */
+  static int recordBytes(int length) {
+    return (RECORD_HEADER + length + 7) & ~7;
+  }
+
   /**
    * The bytes a record of a row of {@code length} bytes takes (header and alignment included).
    *
    * @throws IllegalArgumentException if that is more than {@code pageSize}
    */
   static int checkFitsPage(int length, int pageSize) {
-    int bytes = (RECORD_HEADER + length + 7) & ~7;
+    int bytes = recordBytes(length);
     if (bytes > pageSize) {
       throw new IllegalArgumentException("a group of length=" + length + " bytes (plus a " + RECORD_HEADER
           + "-byte header) does not fit one page of pageSize=" + pageSize + "; use larger pages or shorter keys");
@@ -417,7 +422,7 @@ final class AggTable {
         if (header == 0) {
           break; // the rest of this page holds no record
         }
-        int bytes = (RECORD_HEADER + (header < 0 ? ~header : header) + 7) & ~7;
+        int bytes = recordBytes(header < 0 ? ~header : header);
         if (header > 0) {
           if (toAt + bytes > pageSize) { // only when to < from: a page already read
             if (toAt < pageSize) {

@@ -665,7 +665,7 @@ public final class HashAggregator implements AutoCloseable {
     for (int i = 0; i < n; i++) {
       table.pointTo(batchBuckets[i], group);
       serializer.serialize(group, writer);
-      bytes += (AggTable.RECORD_HEADER + group.sizeInBytes() + 7) & ~7;
+      bytes += AggTable.recordBytes(group.sizeInBytes());
       table.kill(batchBuckets[i]);
     }
     return bytes;

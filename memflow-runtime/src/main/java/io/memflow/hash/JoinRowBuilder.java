@@ -35,6 +35,11 @@ final class JoinRowBuilder {
   private final BinaryRow row;
   private final boolean concatenates;
   private final int probeFields;
+  private final int buildFields;
+  /** The fixed parts (bitmap and slots) of probe, build and output rows. */
+  private final int probeFixed;
+  private final int buildFixed;
+  private final int outputFixed;
   private final int[] probeVariable;
   private final int[] buildVariable;
   private byte[] bytes = new byte[256];
@@ -49,6 +54,10 @@ final class JoinRowBuilder {
     this.row = new BinaryRow(output);
     this.concatenates = type.outputsBuildFields() && output.fieldCount() <= Long.SIZE;
     this.probeFields = probeSchema.fieldCount();
+    this.buildFields = buildSchema.fieldCount();
+    this.probeFixed = RowLayout.fixedPartBytes(probeFields);
+    this.buildFixed = RowLayout.fixedPartBytes(buildFields);
+    this.outputFixed = RowLayout.fixedPartBytes(output.fieldCount());
     this.probeVariable = variableFields(probeSchema);
     this.buildVariable = variableFields(buildSchema);
   }
@@ -96,12 +105,9 @@ final class JoinRowBuilder {
 
   /** {@code probe}'s fields then {@code build}'s, as bytes (see the class comment). */
   private BinaryRow concatenated(BinaryRow probe, BinaryRow build) {
-    int probeFixed = RowLayout.fixedPartBytes(probeFields);
-    int buildFixed = RowLayout.fixedPartBytes(buildSchema.fieldCount());
     int probeVariableBytes = probe.sizeInBytes() - probeFixed;
     int buildVariableBytes = build.sizeInBytes() - buildFixed;
-    int fixed = RowLayout.fixedPartBytes(output.fieldCount());
-    int length = fixed + probeVariableBytes + buildVariableBytes;
+    int length = outputFixed + probeVariableBytes + buildVariableBytes;
     if (length > bytes.length) {
       bytes = new byte[Math.max(length, 2 * bytes.length)];
       buffer = MemorySegments.wrap(bytes);
@@ -111,16 +117,16 @@ final class JoinRowBuilder {
     int at = probe.offset();
     int otherAt = build.offset();
     long probeNulls = from.getLongLittleEndian(at) & -1L >>> (Long.SIZE - probeFields);
-    long buildNulls = other.getLongLittleEndian(otherAt) & -1L >>> (Long.SIZE - buildSchema.fieldCount());
+    long buildNulls = other.getLongLittleEndian(otherAt) & -1L >>> (Long.SIZE - buildFields);
     buffer.putLongLittleEndian(0, probeNulls | buildNulls << probeFields);
     int slots = RowLayout.slotOffset(output.fieldCount(), 0);
     from.get(at + RowLayout.slotOffset(probeFields, 0), bytes, slots, probeFields * RowLayout.SLOT_BYTES);
-    other.get(otherAt + RowLayout.slotOffset(buildSchema.fieldCount(), 0), bytes,
-        RowLayout.slotOffset(output.fieldCount(), probeFields), buildSchema.fieldCount() * RowLayout.SLOT_BYTES);
-    from.get(at + probeFixed, bytes, fixed, probeVariableBytes);
-    other.get(otherAt + buildFixed, bytes, fixed + probeVariableBytes, buildVariableBytes);
-    moveOffsets(probeVariable, 0, probeNulls, fixed - probeFixed);
-    moveOffsets(buildVariable, probeFields, buildNulls, fixed + probeVariableBytes - buildFixed);
+    other.get(otherAt + RowLayout.slotOffset(buildFields, 0), bytes,
+        RowLayout.slotOffset(output.fieldCount(), probeFields), buildFields * RowLayout.SLOT_BYTES);
+    from.get(at + probeFixed, bytes, outputFixed, probeVariableBytes);
+    other.get(otherAt + buildFixed, bytes, outputFixed + probeVariableBytes, buildVariableBytes);
+    moveOffsets(probeVariable, 0, probeNulls, outputFixed - probeFixed);
+    moveOffsets(buildVariable, probeFields, buildNulls, outputFixed + probeVariableBytes - buildFixed);
     row.pointTo(buffer, 0, length);
     return row;
   }

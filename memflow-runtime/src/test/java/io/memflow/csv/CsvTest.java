@@ -52,6 +52,15 @@ class CsvTest {
     ",", "\n", "trailing space ", "x".repeat(300)
   };
 
+  /** A random value (or null) for each field of {@code schema}. */
+  private static Object[] randomValues(RowSchema schema, Random random) {
+    Object[] values = new Object[schema.fieldCount()];
+    for (int c = 0; c < values.length; c++) {
+      values[c] = randomValue(schema.type(c), random);
+    }
+    return values;
+  }
+
   private static Object randomValue(FieldType type, Random random) {
     if (random.nextInt(8) == 0) {
       return null;
@@ -92,10 +101,7 @@ class CsvTest {
       List<Object[]> expected = new ArrayList<>();
       try (CsvRowWriter writer = CsvRowWriter.create(path, format, schema)) {
         for (int r = random.nextInt(200); r > 0; r--) {
-          Object[] values = new Object[columns];
-          for (int c = 0; c < columns; c++) {
-            values[c] = randomValue(schema.type(c), random);
-          }
+          Object[] values = randomValues(schema, random);
           if (columns == 1 && values[0] == null) {
             values[0] = schema.type(0) == FieldType.STRING ? "" : null;
           }
@@ -117,15 +123,10 @@ class CsvTest {
     Random random = new Random(2);
     for (int trial = 0; trial < 20; trial++) {
       RowSchema schema = randomSchema(random, "");
-      int columns = schema.fieldCount();
       CsvFormat format = random.nextBoolean() ? CsvFormat.CSV : CsvFormat.TSV;
       List<BinaryRow> rows = new ArrayList<>();
       for (int r = random.nextInt(3000); r > 0; r--) {
-        Object[] values = new Object[columns];
-        for (int c = 0; c < columns; c++) {
-          values[c] = randomValue(schema.type(c), random);
-        }
-        rows.add(RowWriter.row(schema, values));
+        rows.add(RowWriter.row(schema, randomValues(schema, random)));
       }
       String extension = format == CsvFormat.TSV ? ".tsv" : ".csv";
       Path direct = dir.resolve("direct" + trial + extension);

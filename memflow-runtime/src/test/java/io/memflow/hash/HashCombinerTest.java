@@ -51,45 +51,43 @@ class HashCombinerTest {
     return TwoPhase.run(fixture, rows, assignment, specs, KEYS, FUNCTIONS, aggregator, stats);
   }
 
-  @Test
-  void groupsThatFitAreFoldedIntoOnePartialRowEach() throws Exception {
-    List<Object[]> rows = rows(new Random(1), 10_000, 50, 0.0);
+  /**
+   * Runs {@code rows} through one combiner of {@code spec} into a merging aggregator of 64 pages,
+   * checks the result against the reference and returns the combiner's statistics.
+   */
+  private TwoPhase.Stats oneCombinerChecked(List<Object[]> rows, TwoPhase.Spec spec) throws Exception {
     fixture();
     TwoPhase.Stats[] stats = new TwoPhase.Stats[1];
     try (HashAggregator aggregator = fixture.builder(64, KEYS, FUNCTIONS).mergePartials().build()) {
-      List<List<Object>> result = twoPhases(rows, List.of(TwoPhase.Spec.ample()), aggregator, stats);
+      List<List<Object>> result = twoPhases(rows, List.of(spec), aggregator, stats);
       AggregatorTestSupport.assertSameMultiset(result, expected(rows, KEYS, FUNCTIONS));
-      assertThat(stats[0]).isEqualTo(new TwoPhase.Stats(10_000, result.size(), result.size(), 0, 0));
     }
+    return stats[0];
+  }
+
+  @Test
+  void groupsThatFitAreFoldedIntoOnePartialRowEach() throws Exception {
+    List<Object[]> rows = rows(new Random(1), 10_000, 50, 0.0);
+    int groups = expected(rows, KEYS, FUNCTIONS).size();
+    assertThat(oneCombinerChecked(rows, TwoPhase.Spec.ample()))
+        .isEqualTo(new TwoPhase.Stats(10_000, groups, groups, 0, 0));
   }
 
   @Test
   void aFullTableIsFlushedAndASkewedKeyKeepsItPreAggregating() throws Exception {
     List<Object[]> rows = rows(new Random(2), 20_000, 1 << 30, 0.9);
-    fixture();
-    TwoPhase.Stats[] stats = new TwoPhase.Stats[1];
-    try (HashAggregator aggregator = fixture.builder(64, KEYS, FUNCTIONS).mergePartials().build()) {
-      List<List<Object>> result = twoPhases(rows, List.of(new TwoPhase.Spec(HashCombiner.MIN_PAGES, 0, -1)),
-          aggregator, stats);
-      AggregatorTestSupport.assertSameMultiset(result, expected(rows, KEYS, FUNCTIONS));
-      assertThat(stats[0].flushes()).as("flushes").isGreaterThan(5);
-      assertThat(stats[0].passingThrough()).as("combiners passing through").isZero();
-      // one skewed key: about 10 % of the rows are distinct, the rest fold into one row per flush
-      assertThat(stats[0].partialRowsOut()).isLessThan(rows.size() / 5);
-    }
+    TwoPhase.Stats stats = oneCombinerChecked(rows, new TwoPhase.Spec(HashCombiner.MIN_PAGES, 0, -1));
+    assertThat(stats.flushes()).as("flushes").isGreaterThan(5);
+    assertThat(stats.passingThrough()).as("combiners passing through").isZero();
+    // one skewed key: about 10 % of the rows are distinct, the rest fold into one row per flush
+    assertThat(stats.partialRowsOut()).isLessThan(rows.size() / 5);
   }
 
   @Test
   void distinctKeysSwitchToPassThroughAtTheFirstFlush() throws Exception {
     List<Object[]> rows = rows(new Random(3), 5_000, 1 << 30, 0.0);
-    fixture();
-    TwoPhase.Stats[] stats = new TwoPhase.Stats[1];
-    try (HashAggregator aggregator = fixture.builder(64, KEYS, FUNCTIONS).mergePartials().build()) {
-      List<List<Object>> result = twoPhases(rows, List.of(new TwoPhase.Spec(HashCombiner.MIN_PAGES, 0, -1)),
-          aggregator, stats);
-      AggregatorTestSupport.assertSameMultiset(result, expected(rows, KEYS, FUNCTIONS));
-      assertThat(stats[0]).isEqualTo(new TwoPhase.Stats(5_000, 5_000, 5_000, 1, 1));
-    }
+    assertThat(oneCombinerChecked(rows, new TwoPhase.Spec(HashCombiner.MIN_PAGES, 0, -1)))
+        .isEqualTo(new TwoPhase.Stats(5_000, 5_000, 5_000, 1, 1));
   }
 
   @Test
