@@ -1,9 +1,5 @@
 package io.memflow.csv;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * Parses numbers straight from bytes, without building strings on the common path. Accepted: an
  * optional sign and decimal digits (longs); for doubles also a fraction, an exponent, and {@code
@@ -37,8 +33,7 @@ final class CsvNumbers {
 
   private static final double[] POWERS_OF_TEN = new double[23];
 
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101_0101_0101_0101L;
+  private static final long ONES = Swar.ONES;
   private static final long ZEROS = '0' * ONES;
   private static final long DOTS = '.' * ONES;
   private static final long HIGH_NIBBLES = 0xF0F0_F0F0_F0F0_F0F0L;
@@ -159,7 +154,7 @@ final class CsvNumbers {
 
   /** The 8 bytes ending at {@code to}, little-endian, those before {@code from} replaced by '0'. */
   private static long paddedWord(byte[] b, int from, int to) {
-    long word = (long) LONG_LE.get(b, to - Long.BYTES);
+    long word = Swar.word(b, to - Long.BYTES);
     long keep = -1L << ((Long.BYTES - (to - from)) << 3);
     return (word & keep) | (ZEROS & ~keep);
   }
@@ -171,7 +166,7 @@ final class CsvNumbers {
    */
   private static double plainDecimal(long word, int length) {
     long dots = word ^ DOTS;
-    int dot = Long.numberOfTrailingZeros((dots - ONES) & ~dots & (ONES << 7)) >>> 3; // 8: no '.'
+    int dot = Long.numberOfTrailingZeros(Swar.zeroBytes(dots)) >>> 3; // 8: no '.'
     if (dot == Long.BYTES) {
       return digits(word);
     }

@@ -2,9 +2,6 @@ package io.memflow.csv;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -53,11 +50,8 @@ final class CsvParser implements AutoCloseable {
   /** In {@code starts}: the position bits (buffers are at most {@link #MAX_ROW_BYTES} < 2^29). */
   private static final int POSITION = ESCAPED - 1;
 
-  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101_0101_0101_0101L;
-  private static final long HIGHS = 0x8080_8080_8080_8080L;
-  private static final long LFS = '\n' * ONES;
-  private static final long CRS = '\r' * ONES;
+  private static final long LFS = Swar.broadcast((byte) '\n');
+  private static final long CRS = Swar.broadcast((byte) '\r');
 
   private final InputStream in;
   private final Path path;
@@ -217,11 +211,11 @@ final class CsvParser implements AutoCloseable {
    * {@code to} if there is none: eight bytes at a time while a whole word fits before {@code to}.
    */
   static int indexOfFieldEnd(byte[] b, int from, int to, byte delimiter) {
-    long delimiters = (delimiter & 0xFF) * ONES;
+    long delimiters = Swar.broadcast(delimiter);
     int k = from;
     for (; k <= to - Long.BYTES; k += Long.BYTES) {
-      long word = (long) LONG_LE.get(b, k);
-      long found = zeroBytes(word ^ delimiters) | zeroBytes(word ^ LFS) | zeroBytes(word ^ CRS);
+      long word = Swar.word(b, k);
+      long found = Swar.zeroBytes(word ^ delimiters) | Swar.zeroBytes(word ^ LFS) | Swar.zeroBytes(word ^ CRS);
       if (found != 0) {
         return k + (Long.numberOfTrailingZeros(found) >>> 3);
       }
@@ -233,11 +227,6 @@ final class CsvParser implements AutoCloseable {
       }
     }
     return to;
-  }
-
-  /** The high bit of each zero byte of {@code x} is set (and maybe bits above the lowest one). */
-  private static long zeroBytes(long x) {
-    return (x - ONES) & ~x & HIGHS;
   }
 
   private void addField(int start, int end, boolean isQuoted, boolean hasEscapes) {

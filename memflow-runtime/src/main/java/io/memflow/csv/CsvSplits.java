@@ -18,9 +18,16 @@ import java.util.List;
  * same grammar as the parser ({@code CsvParser}: a quote opens a field only at the field's start,
  * two quotes inside a quoted field are one quote, a row ends with LF, CRLF or a lone CR) and
  * notes the row starts it passes. It stops at the last cut, so for two ranges it reads half the
- * file (about 150 ms for 64 MB on a slow 2-core VM). It also counts lines as the parser does (rows, plus line
- * breaks inside quoted fields), so a reader of a later range names the same line in its errors
- * as a reader of the whole file.
+ * file. It also counts lines as the parser does (rows, plus line breaks inside quoted fields), so
+ * a reader of a later range names the same line in its errors as a reader of the whole file.
+ *
+ * <p><b>Plain blocks.</b> Most files have long stretches with no quote and no CR. There the
+ * grammar is simple: every LF ends a row and nothing else does. So a block of the file that holds
+ * neither byte, is read outside a quoted field, and holds no cut only needs its LFs counted, which
+ * {@link Swar} does eight bytes at a time; the state after it follows from its last byte. Any
+ * other block goes through the byte-by-byte scan. On half of a 128 MB file on a 2-core VM, the
+ * pass takes about 32 ms instead of 100-120 ms once compiled, and 70-150 ms instead of 140-160 ms
+ * as the first call of a fresh JVM.
  *
  * <p>Where the grammar breaks (a closing quote followed by another character) or a quote is not
  * closed before the end, the pass stops and the ranges after it are empty: the range that holds
@@ -31,6 +38,9 @@ import java.util.List;
 public final class CsvSplits {
 
   private static final int BLOCK = 1 << 20;
+  private static final long QUOTES = Swar.broadcast((byte) '"');
+  private static final long LFS = Swar.broadcast((byte) '\n');
+  private static final long CRS = Swar.broadcast((byte) '\r');
 
   // states of the scan
   private static final int FIELD_START = 0;
@@ -71,6 +81,11 @@ public final class CsvSplits {
    * @throws IOException if the file cannot be read
    */
   public static List<Split> split(Path path, CsvFormat format, int n) throws IOException {
+    return split(path, format, n, BLOCK, true);
+  }
+
+  /** As {@link #split(Path, CsvFormat, int)}, reading {@code block} bytes at a time, with or without plain blocks. */
+  static List<Split> split(Path path, CsvFormat format, int n, int block, boolean plainBlocks) throws IOException {
     if (n < 1) {
       throw new IllegalArgumentException("ranges=" + n + " must be at least 1");
     }
@@ -81,7 +96,7 @@ public final class CsvSplits {
       lines[0] = 1;
       starts[n] = size;
       if (n > 1) {
-        new Scan(channel, format.delimiter(), size, n, starts, lines).run();
+        new Scan(channel, format.delimiter(), size, n, starts, lines, plainBlocks).run(block);
       }
       List<Split> splits = new ArrayList<>(n);
       for (int k = 0; k < n; k++) {
@@ -104,8 +119,9 @@ public final class CsvSplits {
     private long line = 1;
     private final byte[] kinds = new byte[256];
     private int state = FIELD_START;
+    private final boolean plainBlocks;
 
-    Scan(FileChannel channel, byte delimiter, long size, int n, long[] starts, long[] lines) {
+    Scan(FileChannel channel, byte delimiter, long size, int n, long[] starts, long[] lines, boolean plainBlocks) {
       this.channel = channel;
       this.delimiter = delimiter;
       this.size = size;
@@ -113,6 +129,7 @@ public final class CsvSplits {
       this.starts = starts;
       this.lines = lines;
       this.target = targetOf(1);
+      this.plainBlocks = plainBlocks;
       kinds['"'] = QUOTE;
       kinds['\n'] = SEPARATOR;
       kinds['\r'] = SEPARATOR;
@@ -123,8 +140,8 @@ public final class CsvSplits {
       return Math.max(1, size / n * k + size % n * k / n); // k * size / n without overflow
     }
 
-    void run() throws IOException {
-      ByteBuffer block = ByteBuffer.allocate(BLOCK);
+    void run(int blockBytes) throws IOException {
+      ByteBuffer block = ByteBuffer.allocate(blockBytes);
       byte[] buf = block.array();
       long base = 0;
       boolean first = true;
@@ -133,7 +150,7 @@ public final class CsvSplits {
         int got = readFully(block, base);
         int from = first ? CsvParser.byteOrderMarkLength(buf, got) : 0;
         first = false;
-        if (!scan(buf, from, got, base)) {
+        if (!skipPlain(buf, from, got, base) && !scan(buf, from, got, base)) {
           break;
         }
         base += got;
@@ -154,6 +171,46 @@ public final class CsvSplits {
         }
       }
       return block.position();
+    }
+
+    /**
+     * Passes over {@code buf[from, to)} at file offset {@code base} if it is a plain block (see the
+     * class note): outside a quoted field, no quote or CR in it, and no cut in it (a row starting
+     * at its end is still before the next target). False, changing nothing, if it is not.
+     */
+    private boolean skipPlain(byte[] buf, int from, int to, long base) {
+      if (!plainBlocks || (state != FIELD_START && state != UNQUOTED) || base + to >= target || from == to) {
+        return false;
+      }
+      long rows = lineFeeds(buf, from, to);
+      if (rows < 0) {
+        return false;
+      }
+      line += rows;
+      byte last = buf[to - 1];
+      state = last == '\n' || last == delimiter ? FIELD_START : UNQUOTED;
+      return true;
+    }
+
+    /** The LFs in {@code buf[from, to)}, or -1 if it holds a quote or a CR. */
+    private static long lineFeeds(byte[] buf, int from, int to) {
+      long count = 0;
+      int k = from;
+      for (; k <= to - Long.BYTES; k += Long.BYTES) {
+        long word = Swar.word(buf, k);
+        if ((Swar.zeroBytes(word ^ QUOTES) | Swar.zeroBytes(word ^ CRS)) != 0) {
+          return -1;
+        }
+        count += Long.bitCount(Swar.exactZeroBytes(word ^ LFS));
+      }
+      for (; k < to; k++) {
+        byte b = buf[k];
+        if (b == '"' || b == '\r') {
+          return -1;
+        }
+        count += b == '\n' ? 1 : 0;
+      }
+      return count;
     }
 
     /**

@@ -51,6 +51,50 @@ class CsvSplitsTest {
     assertThat(whole.error()).as("a fault was planted in%n%s", text).isNotNull();
   }
 
+  /**
+   * Plain blocks (no quote, no CR) are passed by counting their LFs: on files that are mostly
+   * plain, with quoted fields, CRs and a byte order mark here and there, and blocks small enough
+   * that many are plain, the cuts and their lines are those of the byte-by-byte scan.
+   */
+  @Property(tries = 400)
+  void plainBlocksCutWhereTheByteByByteScanCuts(@ForAll long seed, @ForAll @IntRange(min = 2, max = 9) int n,
+      @ForAll @IntRange(min = 1, max = 96) int block) throws IOException {
+    Random random = new Random(seed);
+    int columns = 1 + random.nextInt(4);
+    boolean tsv = random.nextBoolean();
+    Path path = write(mostlyPlainFile(random, columns, tsv ? '\t' : ',', random.nextInt(300)), tsv);
+    try {
+      CsvFormat format = CsvFormat.forPath(path);
+      assertThat(CsvSplits.split(path, format, n, block, true))
+          .as("%s ranges in blocks of %s of%n%s", n, block, Files.readString(path))
+          .isEqualTo(CsvSplits.split(path, format, n, block, false));
+    } finally {
+      Files.delete(path);
+    }
+  }
+
+  @Test
+  void aPlainFileIsCutAfterLineFeedsWithItsLinesCounted() throws IOException {
+    StringBuilder text = new StringBuilder("id,word\n");
+    for (int i = 0; i < 1000; i++) {
+      text.append(i).append(",w").append(i % 7).append('\n');
+    }
+    Path path = write(text.toString(), false);
+    try {
+      List<CsvSplits.Split> splits = CsvSplits.split(path, CsvFormat.CSV, 4, 64, true);
+      String file = text.toString();
+      for (int k = 1; k < 4; k++) {
+        CsvSplits.Split split = splits.get(k);
+        assertThat(file.charAt((int) split.start() - 1)).isEqualTo('\n');
+        long linesBefore = file.substring(0, (int) split.start()).chars().filter(c -> c == '\n').count();
+        assertThat(split.firstLine()).isEqualTo(linesBefore + 1);
+        assertThat(split.start()).isBetween(file.length() * k / 4L, file.length() * k / 4L + 16);
+      }
+    } finally {
+      Files.delete(path);
+    }
+  }
+
   @Test
   void rangesCoverTheFileInOrderAndCutOnlyBetweenRows() throws IOException {
     String text = "id,note\n1,\"a\nb\"\n2,x\r\n3,\"q\"\"\"\r4,y\n";
@@ -177,6 +221,27 @@ class CsvSplitsTest {
       }
       if (r < rows - 1 || random.nextBoolean()) {
         text.append(ENDINGS[random.nextInt(3)]);
+      }
+    }
+    return text.toString();
+  }
+
+  /** Like {@link #randomFile} without faults, but most fields plain letters and digits and most lines ending in LF. */
+  private static String mostlyPlainFile(Random random, int columns, char delimiter, int rows) {
+    StringBuilder text = new StringBuilder(random.nextInt(8) == 0 ? "\uFEFF" : "");
+    for (int r = 0; r <= rows; r++) {
+      for (int c = 0; c < columns; c++) {
+        text.append(c == 0 ? "" : delimiter);
+        if (random.nextInt(40) == 0) {
+          text.append(randomField(random, delimiter));
+        } else {
+          for (int i = random.nextInt(9); i > 0; i--) {
+            text.append((char) ('a' + random.nextInt(26)));
+          }
+        }
+      }
+      if (r < rows || random.nextBoolean()) {
+        text.append(random.nextInt(30) == 0 ? ENDINGS[random.nextInt(3)] : "\n");
       }
     }
     return text.toString();
