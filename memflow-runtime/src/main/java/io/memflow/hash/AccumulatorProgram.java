@@ -6,6 +6,7 @@ import io.memflow.memory.MemorySegment;
 import io.memflow.row.FieldType;
 import io.memflow.row.RowLayout;
 import io.memflow.row.RowSchema;
+import java.util.Arrays;
 
 /**
  * The updates of a group's fixed-width accumulators by one source row, compiled once per
@@ -14,7 +15,11 @@ import io.memflow.row.RowSchema;
  * of the accumulator's slot and null bit in the group row. {@link #apply} then reads and writes
  * the two rows' bytes directly, where {@link AggLayout}'s generic path went through {@link
  * io.memflow.row.BinaryRow}'s checked accessors and a type lookup per value: the hot loop of
- * every hash aggregation and combiner.
+ * every hash aggregation and combiner. When both rows have at most 64 fields, each row's null
+ * bitmap is one little-endian word (field {@code f} is bit {@code f}): {@link #apply} reads each
+ * once and writes the group's back once if a first value cleared a bit, instead of a byte read
+ * per accumulator. Each memory access through the FFM API costs its checks, so this took the
+ * accesses of a count-sum-min-max row from 14 to 9.
  *
  * <p>Safety: the offsets come from the schemas and lie inside each row's fixed part, which {@code
  * BinaryRow.pointTo} checked against the row's length; the segments check their own bounds. A
@@ -45,6 +50,11 @@ final class AccumulatorProgram {
   private final int[] groupSlots;
   private final int[] groupNullBytes;
   private final int[] groupNullMasks;
+  /** Both rows have at most 64 fields: each null bitmap is one word, read once per {@link #apply}. */
+  private final boolean wordBitmaps;
+  private final boolean anySourceNullable;
+  private final long[] sourceNullBits; // the source field's bit in its bitmap word; 0: not nullable
+  private final long[] groupNullBits; // the accumulator's bit; 0: its null bit is never set (counts)
 
   /**
    * The program of {@code slots} (fixed-width accumulators of a group row of {@code groupSchema})
@@ -60,6 +70,8 @@ final class AccumulatorProgram {
     groupSlots = new int[n];
     groupNullBytes = new int[n];
     groupNullMasks = new int[n];
+    sourceNullBits = new long[n];
+    groupNullBits = new long[n];
     int sourceBitmap = RowLayout.bitmapBytes(sourceSchema.fieldCount());
     int groupBitmap = RowLayout.bitmapBytes(groupSchema.fieldCount());
     for (int i = 0; i < n; i++) {
@@ -75,7 +87,12 @@ final class AccumulatorProgram {
       groupSlots[i] = groupBitmap + slot.index() * RowLayout.SLOT_BYTES;
       groupNullBytes[i] = RowLayout.nullByteOffset(slot.index());
       groupNullMasks[i] = RowLayout.nullBitMask(slot.index());
+      sourceNullBits[i] = nullable ? 1L << (field & 63) : 0L;
+      boolean startsNull = codes[i] >= SUM_INT; // sums and extremes: null until their first value
+      groupNullBits[i] = startsNull ? 1L << (slot.index() & 63) : 0L;
     }
+    wordBitmaps = sourceSchema.fieldCount() <= 64 && groupSchema.fieldCount() <= 64;
+    anySourceNullable = Arrays.stream(sourceNullBits).anyMatch(bits -> bits != 0);
   }
 
   private static int code(Op op, FieldType slotType, FieldType sourceType) {
@@ -100,64 +117,71 @@ final class AccumulatorProgram {
 
   /** Updates the accumulators of the group row at {@code group[groupOffset]} by the source row at {@code source[sourceOffset]}. */
   void apply(MemorySegment source, int sourceOffset, MemorySegment group, int groupOffset) {
+    long sourceNulls = wordBitmaps && anySourceNullable ? source.getLongLittleEndian(sourceOffset) : 0L;
+    long groupNulls = wordBitmaps ? group.getLongLittleEndian(groupOffset) : 0L;
+    long nulls = groupNulls;
     for (int i = 0; i < codes.length; i++) {
-      int code = codes[i];
-      int at = groupOffset + groupSlots[i];
-      if (code == COUNT_ROWS) {
-        group.putLongLittleEndian(at, group.getLongLittleEndian(at) + 1);
-        continue;
-      }
-      int nullByte = sourceNullBytes[i];
-      if (nullByte >= 0 && (source.get(sourceOffset + nullByte) & sourceNullMasks[i]) != 0) {
-        continue; // a null value changes no accumulator
-      }
-      int from = sourceOffset + sourceSlots[i];
-      if (code <= SUM_DOUBLE) {
-        add(code, source, from, group, groupOffset, at, i);
+      boolean first;
+      if (wordBitmaps) {
+        if ((sourceNulls & sourceNullBits[i]) != 0) {
+          continue; // a null value changes no accumulator
+        }
+        first = (nulls & groupNullBits[i]) != 0;
+        nulls &= ~groupNullBits[i];
       } else {
-        extreme(code, source, from, group, groupOffset, at, i);
+        int nullByte = sourceNullBytes[i];
+        if (nullByte >= 0 && (source.get(sourceOffset + nullByte) & sourceNullMasks[i]) != 0) {
+          continue;
+        }
+        first = groupNullBits[i] != 0 && clearNull(group, groupOffset, i);
       }
+      int at = groupOffset + groupSlots[i];
+      int from = sourceOffset + sourceSlots[i];
+      switch (codes[i]) {
+        case COUNT_ROWS, COUNT_VALUE -> group.putLongLittleEndian(at, group.getLongLittleEndian(at) + 1);
+        case ADD_LONG -> group.putLongLittleEndian(at, group.getLongLittleEndian(at) + source.getLongLittleEndian(from));
+        case SUM_INT -> sumLong(group, at, first, source.getIntLittleEndian(from));
+        case SUM_LONG -> sumLong(group, at, first, source.getLongLittleEndian(from));
+        case SUM_DOUBLE -> sumDouble(group, at, first, source.getLongLittleEndian(from));
+        case MIN_INT -> extremeInt(group, at, first, source.getIntLittleEndian(from), -1);
+        case MAX_INT -> extremeInt(group, at, first, source.getIntLittleEndian(from), 1);
+        case MIN_LONG -> extremeLong(group, at, first, source.getLongLittleEndian(from), -1);
+        case MAX_LONG -> extremeLong(group, at, first, source.getLongLittleEndian(from), 1);
+        case MIN_DOUBLE -> extremeDouble(group, at, first, source.getLongLittleEndian(from), -1);
+        default -> extremeDouble(group, at, first, source.getLongLittleEndian(from), 1);
+      }
+    }
+    if (nulls != groupNulls) {
+      group.putLongLittleEndian(groupOffset, nulls);
     }
   }
 
-  private void add(int code, MemorySegment source, int from, MemorySegment group, int groupOffset, int at, int i) {
-    switch (code) {
-      case COUNT_VALUE -> group.putLongLittleEndian(at, group.getLongLittleEndian(at) + 1);
-      case ADD_LONG -> group.putLongLittleEndian(at, group.getLongLittleEndian(at) + source.getLongLittleEndian(from));
-      default -> {
-        boolean first = clearNull(group, groupOffset, i);
-        long current = first ? 0L : group.getLongLittleEndian(at);
-        long sum = switch (code) {
-          case SUM_INT -> current + source.getIntLittleEndian(from);
-          case SUM_LONG -> current + source.getLongLittleEndian(from);
-          default -> Double.doubleToLongBits((first ? 0.0 : Double.longBitsToDouble(current))
-              + Double.longBitsToDouble(source.getLongLittleEndian(from)));
-        };
-        group.putLongLittleEndian(at, sum);
-      }
+  private static void sumLong(MemorySegment group, int at, boolean first, long value) {
+    group.putLongLittleEndian(at, (first ? 0L : group.getLongLittleEndian(at)) + value);
+  }
+
+  private static void sumDouble(MemorySegment group, int at, boolean first, long valueBits) {
+    double sum = (first ? 0.0 : Double.longBitsToDouble(group.getLongLittleEndian(at))) + Double.longBitsToDouble(valueBits);
+    group.putLongLittleEndian(at, Double.doubleToLongBits(sum));
+  }
+
+  /** Keeps {@code value} if it is the first or compares to the current as {@code sign} (-1: smaller, 1: larger). */
+  private static void extremeInt(MemorySegment group, int at, boolean first, int value, int sign) {
+    if (first || Integer.signum(Integer.compare(value, group.getIntLittleEndian(at))) == sign) {
+      group.putLongLittleEndian(at, value & 0xFFFF_FFFFL);
     }
   }
 
-  private void extreme(int code, MemorySegment source, int from, MemorySegment group, int groupOffset, int at, int i) {
-    boolean first = clearNull(group, groupOffset, i);
-    boolean better;
-    long bits;
-    if (code == MIN_INT || code == MAX_INT) {
-      int value = source.getIntLittleEndian(from);
-      bits = value & 0xFFFF_FFFFL;
-      better = first || (code == MIN_INT ? value < group.getIntLittleEndian(at) : value > group.getIntLittleEndian(at));
-    } else if (code == MIN_LONG || code == MAX_LONG) {
-      bits = source.getLongLittleEndian(from);
-      long current = group.getLongLittleEndian(at);
-      better = first || (code == MIN_LONG ? bits < current : bits > current);
-    } else {
-      double value = Double.longBitsToDouble(source.getLongLittleEndian(from));
-      bits = Double.doubleToLongBits(value); // one NaN, as a row writer stores it
-      int c = Double.compare(value, Double.longBitsToDouble(group.getLongLittleEndian(at)));
-      better = first || (code == MIN_DOUBLE ? c < 0 : c > 0);
+  private static void extremeLong(MemorySegment group, int at, boolean first, long value, int sign) {
+    if (first || Integer.signum(Long.compare(value, group.getLongLittleEndian(at))) == sign) {
+      group.putLongLittleEndian(at, value);
     }
-    if (better) {
-      group.putLongLittleEndian(at, bits);
+  }
+
+  private static void extremeDouble(MemorySegment group, int at, boolean first, long valueBits, int sign) {
+    double value = Double.longBitsToDouble(valueBits);
+    if (first || Integer.signum(Double.compare(value, Double.longBitsToDouble(group.getLongLittleEndian(at)))) == sign) {
+      group.putLongLittleEndian(at, Double.doubleToLongBits(value)); // one NaN, as a row writer stores it
     }
   }
 
