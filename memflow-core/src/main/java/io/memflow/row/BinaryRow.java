@@ -170,9 +170,9 @@ public final class BinaryRow {
    * @throws IllegalArgumentException if the field is fixed-width, or its bytes lie outside the row
    */
   public int fieldOffset(int i) {
-    int slot = variableSlot(i);
-    int start = segment.getIntLittleEndian(slot + VAR_OFFSET_IN_SLOT);
-    int size = segment.getIntLittleEndian(slot + VAR_LENGTH_IN_SLOT);
+    long slot = segment.getLongLittleEndian(variableSlot(i)); // offset, then length: one read
+    int start = (int) (slot >>> (8 * VAR_OFFSET_IN_SLOT));
+    int size = (int) (slot >>> (8 * VAR_LENGTH_IN_SLOT));
     RowLayout.checkVariable(i, start, size, fixedBytes, length);
     return offset + start;
   }

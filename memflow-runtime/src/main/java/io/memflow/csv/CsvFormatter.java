@@ -1,6 +1,7 @@
 package io.memflow.csv;
 
 import io.memflow.row.BinaryRow;
+import io.memflow.row.FieldType;
 import io.memflow.row.RowSchema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,16 +16,29 @@ import java.nio.charset.StandardCharsets;
 final class CsvFormatter {
 
   private static final byte QUOTE = '"';
+  private static final long QUOTES = Swar.broadcast(QUOTE);
+  private static final long LFS = Swar.broadcast((byte) '\n');
+  private static final long CRS = Swar.broadcast((byte) '\r');
 
   private final CsvFormat format;
   private final RowSchema schema;
   private final CsvOutput out;
+  private final FieldType[] types;
+  /** Rows of at most 64 fields: the null bitmap is one little-endian word, read once per row. */
+  private final boolean wordNulls;
+  private final long delimiters;
   private byte[] scratch = new byte[256];
 
   CsvFormatter(CsvFormat format, RowSchema schema, CsvOutput out) {
     this.format = format;
     this.schema = schema;
     this.out = out;
+    this.types = new FieldType[schema.fieldCount()];
+    for (int c = 0; c < types.length; c++) {
+      types[c] = schema.type(c);
+    }
+    this.wordNulls = types.length <= Long.SIZE;
+    this.delimiters = Swar.broadcast(format.delimiter());
   }
 
   void writeHeader() throws IOException {
@@ -40,11 +54,12 @@ final class CsvFormatter {
 
   /** Writes one row (of the schema) and its line break. */
   void writeRow(BinaryRow row) throws IOException {
-    for (int c = 0; c < schema.fieldCount(); c++) {
+    long nulls = wordNulls ? row.segment().getLongLittleEndian(row.offset()) : 0L; // RowLayout's bitmap
+    for (int c = 0; c < types.length; c++) {
       if (c > 0) {
         out.write(format.delimiter());
       }
-      if (!row.isNullAt(c)) {
+      if (wordNulls ? (nulls & 1L << c) == 0 : !row.isNullAt(c)) {
         writeValue(row, c);
       }
     }
@@ -52,7 +67,7 @@ final class CsvFormatter {
   }
 
   private void writeValue(BinaryRow row, int c) throws IOException {
-    switch (schema.type(c)) {
+    switch (types[c]) {
       case INT -> out.writeLong(row.getInt(c));
       case LONG -> out.writeLong(row.getLong(c));
       case DOUBLE -> out.writeDouble(row.getDouble(c));
@@ -65,11 +80,7 @@ final class CsvFormatter {
     int length = row.fieldLength(c);
     int start = out.copy(row.segment(), row.fieldOffset(c), length);
     byte[] b = out.buffer();
-    boolean quote = length == 0;
-    for (int i = start; i < start + length && !quote; i++) {
-      quote = format.needsQuote(b[i]);
-    }
-    if (quote) {
+    if (length == 0 || needsQuote(b, start, start + length)) {
       if (scratch.length < length) {
         scratch = new byte[Math.max(length, scratch.length * 2)];
       }
@@ -79,12 +90,26 @@ final class CsvFormatter {
     }
   }
 
-  private void writeText(byte[] b, int from, int length) throws IOException {
-    boolean quote = length == 0;
-    for (int i = from; i < from + length && !quote; i++) {
-      quote = format.needsQuote(b[i]);
+  /** Whether {@code b[from, to)} holds the delimiter, a quote or a line break: eight bytes at a time ({@link Swar}). */
+  private boolean needsQuote(byte[] b, int from, int to) {
+    int i = from;
+    for (; i <= to - Long.BYTES; i += Long.BYTES) {
+      long word = Swar.word(b, i);
+      if ((Swar.zeroBytes(word ^ delimiters) | Swar.zeroBytes(word ^ QUOTES) | Swar.zeroBytes(word ^ LFS)
+          | Swar.zeroBytes(word ^ CRS)) != 0) {
+        return true;
+      }
     }
-    if (!quote) {
+    for (; i < to; i++) {
+      if (format.needsQuote(b[i])) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void writeText(byte[] b, int from, int length) throws IOException {
+    if (length > 0 && !needsQuote(b, from, from + length)) {
       out.write(b, from, length);
       return;
     }

@@ -118,6 +118,38 @@ class CsvTest {
     }
   }
 
+  /**
+   * A string is quoted when it must be wherever its one special byte sits: the writer looks eight
+   * bytes at a time, then byte by byte at the end, so every position of strings of 1 to 24 bytes.
+   */
+  @Test
+  void aSpecialByteAnywhereInAStringGetsItQuoted() throws IOException {
+    RowSchema schema = RowSchema.builder().nullableField("text", FieldType.STRING).nullableField("n", FieldType.LONG).build();
+    for (CsvFormat format : List.of(CsvFormat.CSV, CsvFormat.TSV)) {
+      Path path = dir.resolve(format == CsvFormat.TSV ? "special.tsv" : "special.csv");
+      List<Object[]> expected = new ArrayList<>();
+      try (CsvRowWriter writer = CsvRowWriter.create(path, format, schema)) {
+        for (char special : new char[] {(char) format.delimiter(), '"', '\n', '\r'}) {
+          for (int length = 1; length <= 24; length++) {
+            for (int at = 0; at < length; at++) {
+              char[] text = "abcdefghijklmnopqrstuvwx".substring(0, length).toCharArray();
+              text[at] = special;
+              Object[] values = {new String(text), (long) expected.size()};
+              expected.add(values);
+              writer.write(RowWriter.row(schema, values));
+            }
+          }
+        }
+        writer.commit();
+      }
+      List<Object[]> read = readAll(path, schema, 1 << 12);
+      assertThat(read).hasSameSizeAs(expected);
+      for (int r = 0; r < read.size(); r++) {
+        assertThat(read.get(r)).as("row %s of %s", r, path).isEqualTo(expected.get(r));
+      }
+    }
+  }
+
   @Test
   void chunksFromSeveralEncodersAppendedByOneWriterGiveTheFileThatWriterMakesOfTheRows() throws IOException {
     Random random = new Random(2);
