@@ -6,6 +6,9 @@ import io.memflow.row.BinaryRow;
 import io.memflow.row.RowLayout;
 import io.memflow.row.RowSchema;
 import io.memflow.row.RowWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.stream.IntStream;
 
 /**
@@ -26,6 +29,10 @@ import java.util.stream.IntStream;
  * has grown to the longest row.
  */
 final class JoinRowBuilder {
+
+  /** Writes into the builder's own array go through these (one bounds check) rather than its segment. */
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final JoinType type;
   private final RowSchema probeSchema;
@@ -118,7 +125,7 @@ final class JoinRowBuilder {
     int otherAt = build.offset();
     long probeNulls = from.getLongLittleEndian(at) & -1L >>> (Long.SIZE - probeFields);
     long buildNulls = other.getLongLittleEndian(otherAt) & -1L >>> (Long.SIZE - buildFields);
-    buffer.putLongLittleEndian(0, probeNulls | buildNulls << probeFields);
+    LONG_LE.set(bytes, 0, probeNulls | buildNulls << probeFields);
     int slots = RowLayout.slotOffset(output.fieldCount(), 0);
     from.get(at + RowLayout.slotOffset(probeFields, 0), bytes, slots, probeFields * RowLayout.SLOT_BYTES);
     other.get(otherAt + RowLayout.slotOffset(buildFields, 0), bytes,
@@ -136,7 +143,7 @@ final class JoinRowBuilder {
     for (int k : fields) {
       if ((nulls & 1L << k) == 0) {
         int slot = RowLayout.slotOffset(output.fieldCount(), first + k) + RowLayout.VAR_OFFSET_IN_SLOT;
-        buffer.putIntLittleEndian(slot, buffer.getIntLittleEndian(slot) + by);
+        INT_LE.set(bytes, slot, (int) INT_LE.get(bytes, slot) + by);
       }
     }
   }
