@@ -20,8 +20,8 @@ import java.nio.file.Path;
  * parallelism 1.
  *
  * <p>It takes rows of the file's schema, or ({@link #encoded}) chunks of text that {@link Encode}
- * operators formatted in the producing subtasks, so that formatting runs in parallel and the one
- * writing thread only appends.
+ * or {@link JoinEncode} operators formatted in the producing subtasks, so that formatting runs in
+ * parallel and the one writing thread only appends.
  */
 final class CsvSink implements Operator {
 
@@ -83,30 +83,58 @@ final class CsvSink implements Operator {
 
   /**
    * Formats its subtask's rows of a schema as the sink of the same target would and emits them as
-   * {@link #CHUNKS} of about {@value #CHUNK_BYTES} bytes of whole lines. Chain it after the stage
-   * whose output is written, one per subtask; not thread-safe.
+   * {@link #CHUNKS} of about {@value Chunks#CHUNK_BYTES} bytes of whole lines. Chain it after the
+   * stage whose output is written, one per subtask; not thread-safe.
    */
   static final class Encode implements Operator {
+    private final Chunks chunks;
+
+    Encode(Path target, RowSchema schema) {
+      this.chunks = new Chunks(target, schema);
+    }
+
+    @Override
+    public void process(int input, BinaryRow row, Collector out) throws IOException, InterruptedException {
+      chunks.encoder().write(row);
+      chunks.emitIfFull(out);
+    }
+
+    @Override
+    public void endInput(int input, Collector out) throws IOException, InterruptedException {
+      chunks.emitRest(out);
+    }
+  }
+
+  /**
+   * Text formatted for a sink of {@code target}, emitted as {@link #CHUNKS} rows once a chunk
+   * holds {@value #CHUNK_BYTES} bytes: what {@link Encode} and {@link JoinEncode} share. Not
+   * thread-safe; the encoder and the chunk row are reused.
+   */
+  static final class Chunks {
     static final int CHUNK_BYTES = 32 * 1024;
 
     private final CsvChunkEncoder encoder;
     private final RowWriter chunkWriter = new RowWriter(CHUNKS);
     private final BinaryRow chunk = new BinaryRow(CHUNKS);
 
-    Encode(Path target, RowSchema schema) {
+    Chunks(Path target, RowSchema schema) {
       this.encoder = new CsvChunkEncoder(CsvFormat.forPath(target), schema);
     }
 
-    @Override
-    public void process(int input, BinaryRow row, Collector out) throws IOException, InterruptedException {
-      encoder.write(row);
+    /** Where rows are formatted; {@link #emitIfFull} after each. */
+    CsvChunkEncoder encoder() {
+      return encoder;
+    }
+
+    /** Emits the chunk if it is full. */
+    void emitIfFull(Collector out) throws IOException, InterruptedException {
       if (encoder.size() >= CHUNK_BYTES) {
         emit(out);
       }
     }
 
-    @Override
-    public void endInput(int input, Collector out) throws IOException, InterruptedException {
+    /** Emits what is left, at the end of the input. */
+    void emitRest(Collector out) throws IOException, InterruptedException {
       if (encoder.rows() > 0) {
         emit(out);
       }

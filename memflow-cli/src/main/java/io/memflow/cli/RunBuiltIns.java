@@ -1,6 +1,7 @@
 package io.memflow.cli;
 
 import io.memflow.hash.AggregateFunction;
+import io.memflow.hash.HashJoin;
 import io.memflow.hash.JoinType;
 import io.memflow.row.RowSchema;
 import io.memflow.row.SortField;
@@ -230,18 +231,19 @@ final class RunBuiltIns {
       Job.Builder job = Job.builder("join");
       Stage build = job.source("read-right", parallelism(), rightSchema, CsvInputs.source(right, rightSchema));
       Stage probe = job.source("read-left", parallelism(), leftSchema, CsvInputs.source(left, leftSchema));
-      Stage joined = broadcastsBuildSide(joinType)
-          ? job.join("join", parallelism(), Input.broadcast(build), rightKeys, Input.chained(probe), leftKeys, joinType)
-          : job.join("join", parallelism(), Input.hash(build, rightKeys), rightKeys,
-              Input.hash(probe, leftKeys), leftKeys, joinType);
+      boolean broadcast = broadcastsBuildSide(joinType);
+      Input buildInput = broadcast ? Input.broadcast(build) : Input.hash(build, rightKeys);
+      Input probeInput = broadcast ? Input.chained(probe) : Input.hash(probe, leftKeys);
       if (parallelism() == 1) { // the writer formats, in a thread of its own beside the join's
+        Stage joined = job.join("join", 1, buildInput, rightKeys, probeInput, leftKeys, joinType);
         job.sink("write", 1, Input.global(joined), () -> new CsvSink(output, joined.outputSchema()));
         return job.build();
       }
-      // the join subtasks format their rows in parallel; the one writer only appends the text
-      Stage encoded = job.operator("format", parallelism(), CsvSink.CHUNKS, false,
-          () -> new CsvSink.Encode(output, joined.outputSchema()), Input.chained(joined));
-      job.sink("write", 1, Input.global(encoded), () -> CsvSink.encoded(output, joined.outputSchema()));
+      // the join subtasks format their output pairs in parallel; the one writer only appends the text
+      Stage encoded = job.operator("join+format", parallelism(), CsvSink.CHUNKS, HashJoin.Builder.MIN_PAGES,
+          () -> new JoinEncode(output, rightSchema, rightKeys, leftSchema, leftKeys, joinType), buildInput, probeInput);
+      RowSchema joinedSchema = HashJoin.outputSchema(rightSchema, leftSchema, joinType);
+      job.sink("write", 1, Input.global(encoded), () -> CsvSink.encoded(output, joinedSchema));
       return job.build();
     }
 

@@ -35,6 +35,24 @@ public final class CsvChunkEncoder {
     rows++;
   }
 
+  /**
+   * Appends the row of the encoder's schema made of {@code left}'s fields then {@code right}'s
+   * (either may be null: its fields are then null), as {@link #write} appends that row: how a join
+   * that hands out its pairs ({@link io.memflow.hash.JoinOutput}) formats them without building
+   * the joined row. The sides' field types must be the schema's, in order.
+   */
+  public void writePair(BinaryRow left, BinaryRow right) {
+    if (left == null && right == null) {
+      throw new IllegalArgumentException("a pair needs at least one row");
+    }
+    try {
+      formatter.writePair(left, right);
+    } catch (IOException e) {
+      throw new UncheckedIOException("an in-memory chunk cannot fail to grow", e);
+    }
+    rows++;
+  }
+
   /** The bytes of the chunk so far: {@code buffer()[0, size())}. */
   public int size() {
     return out.position();

@@ -24,8 +24,6 @@ final class CsvFormatter {
   private final RowSchema schema;
   private final CsvOutput out;
   private final FieldType[] types;
-  /** Rows of at most 64 fields: the null bitmap is one little-endian word, read once per row. */
-  private final boolean wordNulls;
   private final long delimiters;
   private byte[] scratch = new byte[256];
 
@@ -37,7 +35,6 @@ final class CsvFormatter {
     for (int c = 0; c < types.length; c++) {
       types[c] = schema.type(c);
     }
-    this.wordNulls = types.length <= Long.SIZE;
     this.delimiters = Swar.broadcast(format.delimiter());
   }
 
@@ -54,20 +51,40 @@ final class CsvFormatter {
 
   /** Writes one row (of the schema) and its line break. */
   void writeRow(BinaryRow row) throws IOException {
-    long nulls = wordNulls ? row.segment().getLongLittleEndian(row.offset()) : 0L; // RowLayout's bitmap
-    for (int c = 0; c < types.length; c++) {
-      if (c > 0) {
-        out.write(format.delimiter());
-      }
-      if (wordNulls ? (nulls & 1L << c) == 0 : !row.isNullAt(c)) {
-        writeValue(row, c);
-      }
-    }
+    writeFields(row, 0, types.length);
     out.write('\n');
   }
 
-  private void writeValue(BinaryRow row, int c) throws IOException {
-    switch (types[c]) {
+  /**
+   * Writes the row of the schema made of {@code left}'s fields then {@code right}'s, and its line
+   * break, as {@link #writeRow} writes the joined row: a null side's fields are null (empty). At
+   * most one side is null; the sides' field types must be the schema's, in order.
+   */
+  void writePair(BinaryRow left, BinaryRow right) throws IOException {
+    int split = left != null ? left.schema().fieldCount() : types.length - right.schema().fieldCount();
+    writeFields(left, 0, split);
+    out.write(format.delimiter());
+    writeFields(right, split, types.length);
+    out.write('\n');
+  }
+
+  /** Writes columns {@code [first, end)} of the schema from {@code row}'s fields 0, 1, ... (all null if {@code row} is). */
+  private void writeFields(BinaryRow row, int first, int end) throws IOException {
+    boolean word = row != null && end - first <= Long.SIZE;
+    long nulls = word ? row.segment().getLongLittleEndian(row.offset()) : 0L; // RowLayout's bitmap
+    for (int c = first; c < end; c++) {
+      if (c > first) {
+        out.write(format.delimiter());
+      }
+      int field = c - first;
+      if (row != null && (word ? (nulls & 1L << field) == 0 : !row.isNullAt(field))) {
+        writeValue(row, field, types[c]);
+      }
+    }
+  }
+
+  private void writeValue(BinaryRow row, int c, FieldType type) throws IOException {
+    switch (type) {
       case INT -> out.writeLong(row.getInt(c));
       case LONG -> out.writeLong(row.getLong(c));
       case DOUBLE -> out.writeDouble(row.getDouble(c));

@@ -68,6 +68,7 @@ public final class HashJoin implements AutoCloseable {
   private final MemoryManager manager;
   private final Object owner;
   private final HashJoinContext context;
+  private final RowSchema outputSchema;
   private final JoinPages pages;
   private final ReentrantLock lock = new ReentrantLock();
   private final HybridHashTable table;
@@ -98,9 +99,11 @@ public final class HashJoin implements AutoCloseable {
     this.pages = new JoinPages(manager, allocated);
     KeyFields buildKey = KeyFields.of(builder.buildSchema, builder.buildKey);
     KeyFields probeKey = KeyFields.of(builder.probeSchema, builder.probeKey);
+    this.outputSchema = outputSchema(builder.buildSchema, builder.probeSchema, builder.type);
     this.context = new HashJoinContext(builder.type, pages, builder.spills, buildKey, probeKey,
         new BinaryRowSerializer(builder.buildSchema), new BinaryRowSerializer(builder.probeSchema),
-        new JoinRowBuilder(builder.type, builder.probeSchema, builder.buildSchema), () -> closeRequested);
+        builder.output != null ? builder.output : new JoinRowBuilder(builder.type, builder.probeSchema, builder.buildSchema),
+        () -> closeRequested);
     this.table = new HybridHashTable(context, 0, false);
     this.matches = new HashJoinMatches(context);
     this.batched = builder.batchProbes ? new BatchedProbes(builder.probeSchema) : null;
@@ -232,7 +235,7 @@ public final class HashJoin implements AutoCloseable {
 
   /** The schema of the output rows. */
   public RowSchema outputSchema() {
-    return context.output().schema();
+    return outputSchema;
   }
 
   /** The kind of join. */
@@ -529,6 +532,7 @@ public final class HashJoin implements AutoCloseable {
     private SpillManager spills;
     private boolean batchProbes;
     private long cachedBuildRows = CACHED_BUILD_ROWS;
+    private JoinOutput output;
 
     private Builder(MemoryManager manager, Object owner, RowSchema buildSchema, RowSchema probeSchema) {
       this.manager = Objects.requireNonNull(manager, "manager");
@@ -586,6 +590,15 @@ public final class HashJoin implements AutoCloseable {
       return this;
     }
 
+
+    /**
+     * What the iterators return for each output pair, instead of the joined row (see {@link
+     * JoinOutput}); for a caller that consumes the pairs as they come. Semi and anti joins ignore it.
+     */
+    public Builder output(JoinOutput output) {
+      this.output = Objects.requireNonNull(output, "output");
+      return this;
+    }
 
     /** Where partitions spill; without one, a build that outgrows the memory fails. */
     public Builder spillManager(SpillManager spillManager) {

@@ -8,7 +8,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What every pass of one {@link HashJoin} shares: the join type, its pages, the spill manager (null:
- * no spilling), keys, serializers and the output row builder. Not thread-safe (the builder and
+ * no spilling), keys, serializers and what makes the output rows. Not thread-safe (the builder and
  * serializers are reused); owned by the join.
  */
 record HashJoinContext(
@@ -19,7 +19,7 @@ record HashJoinContext(
     KeyFields probeKey,
     BinaryRowSerializer buildSerializer,
     BinaryRowSerializer probeSerializer,
-    JoinRowBuilder output,
+    JoinOutput output,
     BooleanSupplier cancelled) {
 
   /**

@@ -28,7 +28,7 @@ import java.util.stream.IntStream;
  * <p>Not thread-safe; the row returned is reused by the next call; no allocation once the buffer
  * has grown to the longest row.
  */
-final class JoinRowBuilder {
+final class JoinRowBuilder implements JoinOutput {
 
   /** Writes into the builder's own array go through these (one bounds check) rather than its segment. */
   private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -96,7 +96,8 @@ final class JoinRowBuilder {
   }
 
   /** The output row of {@code probe} (null: unmatched build row) and {@code build} (null: unmatched probe row). */
-  BinaryRow joined(BinaryRow probe, BinaryRow build) {
+  @Override
+  public BinaryRow joined(BinaryRow probe, BinaryRow build) {
     if (!type.outputsBuildFields()) {
       return probe;
     }

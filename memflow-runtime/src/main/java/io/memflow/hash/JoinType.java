@@ -23,7 +23,7 @@ public enum JoinType {
   ANTI;
 
   /** Whether the output holds build fields (not for {@link #SEMI} and {@link #ANTI}). */
-  boolean outputsBuildFields() {
+  public boolean outputsBuildFields() {
     return this == INNER || this == LEFT_OUTER || this == RIGHT_OUTER;
   }
 }

@@ -103,8 +103,17 @@ public final class Job {
       return operator(name, parallelism, outputSchema, usesManagedMemory ? 1 : 0, operators, inputs);
     }
 
-    private Stage operator(String name, int parallelism, RowSchema outputSchema, int minManagedPages,
+    /**
+     * As {@link #operator(String, int, RowSchema, boolean, Supplier, Input...)}, for an operator
+     * that needs at least {@code minManagedPages} pages of managed memory per subtask: a job whose
+     * slots cannot give that fails before it starts, naming the smallest managed size that would
+     * do (a custom hash join, say: {@code HashJoin.Builder.MIN_PAGES}).
+     */
+    public Stage operator(String name, int parallelism, RowSchema outputSchema, int minManagedPages,
         Supplier<? extends Operator> operators, Input... inputs) {
+      if (minManagedPages < 0) {
+        throw new IllegalArgumentException("minManagedPages=" + minManagedPages + " must be at least 0");
+      }
       return operator(name, parallelism, outputSchema, minManagedPages, OPERATOR_WEIGHT, operators, inputs);
     }
 

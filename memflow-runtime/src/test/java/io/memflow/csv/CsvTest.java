@@ -150,6 +150,50 @@ class CsvTest {
     }
   }
 
+  /**
+   * A pair written as it comes ({@link CsvChunkEncoder#writePair}) is the text of the row of both
+   * sides' fields, byte for byte: random schemas and values, nulls, either side missing, and
+   * sides of 30 to 40 fields together so that some pairs pass 64.
+   */
+  @Test
+  void aPairIsWrittenAsTheRowOfBothSidesFields() {
+    Random random = new Random(5);
+    for (int trial = 0; trial < 300; trial++) {
+      RowSchema left = trial % 10 == 9 ? wideSchema(random, "l") : randomSchema(random, "l");
+      RowSchema right = trial % 10 == 9 ? wideSchema(random, "r") : randomSchema(random, "r");
+      RowSchema.Builder both = RowSchema.builder();
+      List<RowSchema.Field> fields = Stream.concat(left.fields().stream(), right.fields().stream()).toList();
+      for (int c = 0; c < fields.size(); c++) {
+        both.nullableField("j" + c, fields.get(c).type());
+      }
+      RowSchema joined = both.build();
+      CsvFormat format = random.nextBoolean() ? CsvFormat.CSV : CsvFormat.TSV;
+      CsvChunkEncoder pairs = new CsvChunkEncoder(format, joined);
+      CsvChunkEncoder rows = new CsvChunkEncoder(format, joined);
+      for (int r = 0; r < 20; r++) {
+        int missing = random.nextInt(6); // 0: left missing, 1: right missing, else both there
+        Object[] l = missing == 0 ? new Object[left.fieldCount()] : randomValues(left, random);
+        Object[] rr = missing == 1 ? new Object[right.fieldCount()] : randomValues(right, random);
+        pairs.writePair(missing == 0 ? null : RowWriter.row(left, l), missing == 1 ? null : RowWriter.row(right, rr));
+        rows.write(RowWriter.row(joined, Stream.concat(Arrays.stream(l), Arrays.stream(rr)).toArray()));
+      }
+      assertThat(new String(pairs.buffer(), 0, pairs.size(), StandardCharsets.UTF_8))
+          .as("trial %s: %s + %s", trial, left, right)
+          .isEqualTo(new String(rows.buffer(), 0, rows.size(), StandardCharsets.UTF_8));
+      assertThat(pairs.rows()).isEqualTo(rows.rows());
+    }
+  }
+
+  /** 30 to 40 nullable columns of random types, named {@code prefix0, prefix1, ...}. */
+  private static RowSchema wideSchema(Random random, String prefix) {
+    RowSchema.Builder builder = RowSchema.builder();
+    FieldType[] types = {FieldType.INT, FieldType.LONG, FieldType.DOUBLE, FieldType.STRING};
+    for (int c = 30 + random.nextInt(11); c > 0; c--) {
+      builder.nullableField(prefix + c, types[random.nextInt(types.length)]);
+    }
+    return builder.build();
+  }
+
   @Test
   void chunksFromSeveralEncodersAppendedByOneWriterGiveTheFileThatWriterMakesOfTheRows() throws IOException {
     Random random = new Random(2);

@@ -8,6 +8,8 @@ import io.memflow.row.BinaryRow;
 import io.memflow.row.RowWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -90,6 +92,66 @@ class HashJoinReferenceTest {
       }
       setup.assertReleased();
     }
+  }
+
+  static Stream<Arguments> pairCases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (JoinType type : JoinType.values()) {
+      for (int ratio : new int[] {0, 4}) {
+        for (boolean batched : new boolean[] {false, true}) {
+          cases.add(Arguments.of(type, ratio, batched));
+        }
+      }
+    }
+    return cases.stream();
+  }
+
+  /**
+   * A {@link JoinOutput} in place of the joined rows sees exactly the pairs whose joined rows the
+   * reference has, in memory and spilling, batched or not; what the iterators return in their
+   * place is one row a pair. Semi and anti joins never call it and return their usual rows.
+   */
+  @ParameterizedTest(name = "pairs {0} data={1}x memory, batched {2}")
+  @MethodSource("pairCases")
+  void anOutputHookSeesThePairsOfTheJoinedRows(JoinType type, int ratio, boolean batched) throws Exception {
+    Keys keys = Keys.STRING;
+    Random random = new Random(71L * type.ordinal() + ratio + (batched ? 5 : 0));
+    int rows = ratio == 0 ? 1_500 : ratio * MEMORY_PAGES * HashJoinTesting.PAGE_SIZE
+        / (HashJoinTesting.pagesFor(keys, 1_000) * HashJoinTesting.PAGE_SIZE / 1_000);
+    int pages = ratio == 0 ? HashJoinTesting.pagesFor(keys, rows) * 3 + 40 : MEMORY_PAGES;
+    List<Object[]> build = HashJoinTesting.randomRows(keys, random, rows, rows / 3, 0.03, true);
+    List<Object[]> probe = HashJoinTesting.randomRows(keys, random, rows, rows / 2, 0.03, false);
+    Map<List<Object>, Long> pairs = new HashMap<>();
+    JoinOutput hook = (p, b) -> {
+      List<Object> values = new ArrayList<>(Arrays.asList(p != null ? p.toValues() : new Object[keys.probeSchema().fieldCount()]));
+      values.addAll(Arrays.asList(b != null ? b.toValues() : new Object[keys.buildSchema().fieldCount()]));
+      HashJoinTesting.add(pairs, values);
+      return p != null ? p : b;
+    };
+    try (Setup setup = new Setup(directory)) {
+      HashJoin.Builder builder = setup.join(type, keys, pages).output(hook);
+      if (batched) {
+        builder.batchProbes(true).cachedBuildRows(-1);
+      }
+      HashJoin join = builder.build();
+      Map<List<Object>, Long> returned = setup.run(join, keys, build, probe);
+      Map<List<Object>, Long> expected = HashJoinTesting.reference(type, keys.size(), build, probe);
+      if (type.outputsBuildFields()) {
+        assertThat(pairs).isEqualTo(expected);
+        assertThat(count(returned)).isEqualTo(count(expected));
+      } else {
+        assertThat(pairs).isEmpty();
+        assertThat(returned).isEqualTo(expected);
+      }
+      if (ratio >= 4) {
+        assertThat(join.spilledPartitions()).isPositive();
+      }
+      setup.assertReleased();
+    }
+  }
+
+  private static long count(Map<List<Object>, Long> multiset) {
+    return multiset.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /**
