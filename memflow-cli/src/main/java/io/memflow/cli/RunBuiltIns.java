@@ -41,9 +41,8 @@ final class RunBuiltIns {
     @Override
     public void run() {
       CsvInputs.checkOutput(output);
-      Job job = job();
       PrintWriter out = spec.commandLine().getOut();
-      RunSession.run(options, p -> job, out, spec.commandLine().getErr());
+      RunSession.run(options, p -> job(), out, spec.commandLine().getErr());
       out.println("Wrote " + output);
       out.flush();
     }

@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * One {@code memflow run}: plans the memory, assembles a {@link LocalTaskManager}, runs the job
@@ -55,13 +57,24 @@ final class RunSession {
     TaskManagerMemorySpec plan = plan(config);
     int pageSize = pageSize(config);
     options.tmpDirs.forEach(RunSession::checkTempDirectory);
-    Job job = definition.build(options.parallelism);
-    if (Launcher.isLauncher()) {
-      runHereOrRelaunch(plan, definition, out);
+    boolean runsHere = !Launcher.isLauncher() || Launcher.hasLimitsOf(plan);
+    TaskManagerStart start = runsHere
+        ? TaskManagerStart.begin(LocalTaskManager.builder(plan).pageSize(pageSize).tempDirectories(options.tmpDirs))
+        : null;
+    Job job;
+    try { // the job's files and columns are checked before a relaunch
+      job = definition.build(options.parallelism);
+      if (Launcher.isLauncher()) {
+        runHereOrRelaunch(plan, definition, out);
+      }
+    } catch (RuntimeException | Error e) {
+      if (start != null) {
+        start.discard();
+      }
+      throw e;
     }
     JobResult result;
-    try (LocalTaskManager taskManager = LocalTaskManager.builder(plan).pageSize(pageSize)
-        .tempDirectories(options.tmpDirs).build()) {
+    try (LocalTaskManager taskManager = start.get()) {
       Duration interval = mode == ProgressPrinter.Mode.BARS ? Duration.ofMillis(250) : Duration.ofSeconds(5);
       result = taskManager.execute(job, new ProgressPrinter(err, mode), interval);
     } catch (JobFailedException e) {
@@ -104,6 +117,61 @@ final class RunSession {
   private static void printHeader(JobDefinition definition, PrintWriter out) {
     definition.printHeader(out);
     out.flush();
+  }
+
+  /**
+   * A task manager built in a thread of its own while the main thread builds the job: allocating
+   * its network buffers and linking native memory take about 50 ms of a fresh JVM, and building a
+   * job reads its files' headers and samples their rows. The caller owns the task manager once
+   * {@link #get} returns it, and calls {@link #discard} instead if the job cannot run.
+   */
+  private static final class TaskManagerStart {
+    private final FutureTask<LocalTaskManager> task;
+
+    private TaskManagerStart(FutureTask<LocalTaskManager> task) {
+      this.task = task;
+    }
+
+    static TaskManagerStart begin(LocalTaskManager.Builder builder) {
+      FutureTask<LocalTaskManager> task = new FutureTask<>(builder::build);
+      Thread.ofPlatform().daemon().name("memflow-task-manager-start").start(task);
+      return new TaskManagerStart(task);
+    }
+
+    /** The task manager, once built; what its build threw, thrown here. Waits through interrupts. */
+    LocalTaskManager get() {
+      boolean interrupted = false;
+      try {
+        while (true) {
+          try {
+            return task.get();
+          } catch (InterruptedException e) {
+            interrupted = true;
+          } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+              throw cause;
+            }
+            if (e.getCause() instanceof Error cause) {
+              throw cause;
+            }
+            throw new IllegalStateException("building the task manager failed", e.getCause());
+          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    /** Waits for the build and closes what it built: the job will not run. */
+    void discard() {
+      try {
+        get().close();
+      } catch (RuntimeException | Error e) {
+        // the job's own failure is what the user needs to see
+      }
+    }
   }
 
   private static TaskManagerMemorySpec plan(Configuration config) {

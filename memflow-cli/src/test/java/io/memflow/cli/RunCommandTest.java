@@ -2,6 +2,7 @@ package io.memflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.memflow.memory.MemorySegments;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -248,9 +249,12 @@ class RunCommandTest {
   @Test
   void anUnknownColumnNamesTheColumnsThereAre() {
     Path orders = generate("orders.csv", 100);
+    long offHeapBefore = MemorySegments.offHeapBytesInUse();
     int code = run("run", "sort", "--input", orders.toString(), "--by", "price", "--output", dir.resolve("o.csv").toString());
     assertThat(code).isEqualTo(2);
     assertThat(err.toString()).contains("column 'price'").contains("id, customer, word, amount");
+    // the task manager built meanwhile (its network buffers are off-heap) was closed again
+    assertThat(MemorySegments.offHeapBytesInUse()).isEqualTo(offHeapBefore);
   }
 
   @Test
