@@ -208,13 +208,14 @@ final class AggLayout {
 
   /**
    * Whether the key of {@code row} (an input row, or a group row when {@code merging}) equals the
-   * key of the group at {@code offset}. With INT/LONG keys only, compares slot bits and null bits
-   * in place (equal values have equal slots, a null's slot is zero); otherwise through {@link
+   * key of the group row at {@code offset}, in an {@link AggTable} record (whose header holds the
+   * row's length). With INT/LONG keys only, compares slot bits and null bits in place (equal values
+   * have equal slots, a null's slot is zero) without reading the length; otherwise through {@link
    * KeyFields#equal}.
    */
-  boolean keyEquals(BinaryRow row, boolean merging, MemorySegment segment, int offset, int length) {
+  boolean keyEquals(BinaryRow row, boolean merging, MemorySegment segment, int offset) {
     if (!rawKeys) {
-      scratch.pointTo(segment, offset, length);
+      scratch.pointTo(segment, offset, segment.getInt(offset - AggTable.RECORD_HEADER));
       return (merging ? partialKey : inputKey).equal(row, partialKey, scratch);
     }
     int[] slots = merging ? partialKeySlots : inputKeySlots;
@@ -335,6 +336,11 @@ final class AggLayout {
   }
 
   // ---------------------------------------------------------------- STRING/BYTES min and max
+
+  /** Whether a group has a STRING or BYTES min or max, whose update may change its row's length. */
+  boolean hasVariableAccumulators() {
+    return variableSlots.length > 0;
+  }
 
   /**
    * The length the group at {@code offset} ({@code length} bytes) must grow or shrink to because

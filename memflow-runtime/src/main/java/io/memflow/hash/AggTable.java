@@ -201,8 +201,8 @@ final class AggTable {
     int address = (int) (bucket >>> 32) - 1;
     MemorySegment page = recordPages.get(address >>> pageShift);
     int at = (address & (pageSize - 1)) + RECORD_HEADER;
-    int length = page.getInt(at - RECORD_HEADER);
-    int newLength = layout.relocatedLength(row, merging, page, at, length);
+    int length = layout.hasVariableAccumulators() ? page.getInt(at - RECORD_HEADER) : -1;
+    int newLength = length < 0 ? -1 : layout.relocatedLength(row, merging, page, at, length);
     if (newLength >= 0) {
       int moved = allocate(newLength, (int) bucket);
       if (moved < 0) {
@@ -228,7 +228,7 @@ final class AggTable {
     int address = (int) (bucket >>> 32) - 1;
     MemorySegment page = recordPages.get(address >>> pageShift);
     int at = (address & (pageSize - 1)) + RECORD_HEADER;
-    return layout.keyEquals(row, merging, page, at, page.getInt(at - RECORD_HEADER));
+    return layout.keyEquals(row, merging, page, at);
   }
 
   private BinaryRow pointGroup(long bucket) {
