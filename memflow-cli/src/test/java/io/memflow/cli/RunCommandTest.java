@@ -132,12 +132,15 @@ class RunCommandTest {
 
   /**
    * Every join type against a reference join of the files' lines, with a right file small enough
-   * to be broadcast to both join subtasks (2,000 rows) and one that is hashed (20,000 rows, more
-   * than half of a subtask's managed memory), each at parallelism 1 and 2.
+   * to be broadcast to both join subtasks (2,000 rows), one that is hashed (20,000 rows, more
+   * than half of a subtask's managed memory) and one whose join spills (60,000 rows: the spilled
+   * partitions are read back into pages that held rows whose text was kept while probing), each at
+   * parallelism 1 and 2.
    */
   @ParameterizedTest
   @CsvSource({"inner, 2000, 2", "left, 2000, 2", "right, 2000, 2", "semi, 2000, 2", "anti, 2000, 2",
-      "inner, 20000, 2", "left, 20000, 2", "right, 20000, 2", "anti, 20000, 2", "inner, 2000, 1", "right, 20000, 1"})
+      "inner, 20000, 2", "left, 20000, 2", "right, 20000, 2", "anti, 20000, 2", "inner, 2000, 1", "right, 20000, 1",
+      "inner, 60000, 2", "left, 60000, 2", "right, 60000, 2"})
   void joinsTwoFilesLikeAReference(String type, int customerRows, int parallelism) throws IOException {
     Path orders = generate("orders.csv", 30_000, "--customers", Integer.toString(customerRows + 1000));
     Path customers = generate("customers.csv", customerRows, "--schema", "customers");

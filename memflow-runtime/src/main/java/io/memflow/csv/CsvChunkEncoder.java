@@ -53,6 +53,22 @@ public final class CsvChunkEncoder {
     rows++;
   }
 
+  /**
+   * Appends the row of the encoder's schema made of {@code left}'s fields and then of columns
+   * already formatted: {@code text[from, from + length)}, what an encoder of the same format wrote
+   * for a row of the remaining columns, without its line break. A join's output pairs with a build
+   * row met again: its text is formatted once ({@code memflow run join} keeps it per build row).
+   */
+  public void writeWithText(BinaryRow left, byte[] text, int from, int length) {
+    java.util.Objects.checkFromIndexSize(from, length, text.length);
+    try {
+      formatter.writeWithText(left, text, from, length);
+    } catch (IOException e) {
+      throw new UncheckedIOException("an in-memory chunk cannot fail to grow", e);
+    }
+    rows++;
+  }
+
   /** The bytes of the chunk so far: {@code buffer()[0, size())}. */
   public int size() {
     return out.position();

@@ -68,6 +68,18 @@ final class CsvFormatter {
     out.write('\n');
   }
 
+  /**
+   * Writes {@code left}'s fields as the schema's first columns, then {@code text[from, from +
+   * length)} as the rest: the other columns as this formatter (or one of the same format) wrote
+   * them, without their line break; then the line break.
+   */
+  void writeWithText(BinaryRow left, byte[] text, int from, int length) throws IOException {
+    writeFields(left, 0, left.schema().fieldCount());
+    out.write(format.delimiter());
+    out.write(text, from, length);
+    out.write('\n');
+  }
+
   /** Writes columns {@code [first, end)} of the schema from {@code row}'s fields 0, 1, ... (all null if {@code row} is). */
   private void writeFields(BinaryRow row, int first, int end) throws IOException {
     boolean word = row != null && end - first <= Long.SIZE;
