@@ -52,7 +52,7 @@ final class NativeMemory {
    * a per-page {@code reinterpret} (a restricted, caller-sensitive call that costs more than the
    * {@code malloc} itself).
    */
-  private static final java.lang.foreign.MemorySegment ADDRESS_SPACE = addressSpace();
+  static final java.lang.foreign.MemorySegment ADDRESS_SPACE = addressSpace();
 
   @SuppressWarnings("restricted") // linking malloc and free is what this class is for
   private static MethodHandle link(String function, FunctionDescriptor descriptor) {
