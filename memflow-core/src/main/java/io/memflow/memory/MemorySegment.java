@@ -7,6 +7,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 import java.lang.foreign.ValueLayout;
 
 /**
@@ -941,7 +942,9 @@ public final class MemorySegment {
   }
 
   private void checkAccess(int index, int width) {
-    if ((index | (limit - width - index)) < 0) {
+    try {
+      Objects.checkIndex(index, limit - width + 1);
+    } catch (IndexOutOfBoundsException e) {
       throw accessFailure(index, width);
     }
   }
