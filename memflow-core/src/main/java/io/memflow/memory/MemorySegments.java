@@ -178,7 +178,9 @@ public final class MemorySegments {
    * A segment over the whole capacity of {@code buffer} (from index 0, ignoring its position
    * and limit), sharing its bytes: a heap segment for a heap buffer with an accessible array, an
    * off-heap segment for a direct buffer. The buffer keeps owning the memory: freeing the
-   * segment only makes it unusable.
+   * segment only makes it unusable. Keep a direct buffer reachable while its segment is used:
+   * the segment's accesses go to the buffer's address, and the buffer's cleaner releases the
+   * memory once the buffer is unreachable.
    *
    * @throws IllegalArgumentException if the buffer is read-only
    */
