@@ -103,12 +103,13 @@ public final class MemorySegment {
   private final int size;
   private final byte[] heapArray;
   private final int heapOffset;
+  /** The native memory this segment gives back when freed (from {@link NativeMemory#allocate}); 0 if none. */
   private final long nativeAddress;
   private final Object owner;
   private boolean freed;
   /** The bytes that single accesses may reach: {@code size} while the segment lives, 0 once freed. */
   private int limit;
-  /** The address of byte 0 of an off-heap segment (0 for heap segments). */
+  /** Where accesses to byte 0 of an off-heap segment go (also for a direct buffer's); 0 for heap segments. */
   private final long address;
 
   private MemorySegment(
@@ -863,6 +864,11 @@ public final class MemorySegment {
   }
 
   // ------------------------------------- unchecked word and byte access (callers checked the range)
+  // For the loops of the small copies, compares and swaps, which check their whole range once.
+  // get, put, getLong, putLong and getLongBigEndian repeat these bodies after their own check
+  // instead of calling them: with the call, warm runs of the 5 M-row aggregation at parallelism 2
+  // took 0.67 s on average against 0.60 s (five JVMs each, alternating), a level of inlining the
+  // JIT's budget for the operators' large hot methods does not always give.
 
   private long wordAt(int index) {
     byte[] array = heapArray;
