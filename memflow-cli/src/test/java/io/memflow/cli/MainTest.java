@@ -2,9 +2,13 @@ package io.memflow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class MainTest {
 
@@ -35,5 +39,26 @@ class MainTest {
         .contains("memflow --help")
         .doesNotContain("Exception")
         .doesNotContain("\tat ");
+  }
+
+  /**
+   * The picocli on the class path is memflow-picocli's build of it, not the released Java 5 jar,
+   * whose classes the AOT cache cannot keep (docs/runtime.md): its class files carry this JDK's
+   * class-file version, as memflow's own do.
+   */
+  @Test
+  void picocliIsCompiledForThisProjectsJava() throws IOException {
+    assertThat(classFileMajorVersion(CommandLine.class))
+        .isEqualTo(classFileMajorVersion(Main.class))
+        .isGreaterThanOrEqualTo(69);
+  }
+
+  private static int classFileMajorVersion(Class<?> type) throws IOException {
+    try (InputStream in = type.getResourceAsStream(type.getSimpleName() + ".class");
+        DataInputStream data = new DataInputStream(in)) {
+      assertThat(data.readInt()).isEqualTo(0xCAFEBABE);
+      data.readUnsignedShort(); // minor version
+      return data.readUnsignedShort();
+    }
   }
 }
