@@ -16,7 +16,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,11 +59,14 @@ public final class Main implements Runnable {
   }
 
   /**
-   * Gets ready for a job while picocli parses the command line on the main thread (0.1-0.2 s in a
-   * fresh JVM): links the native allocator's downcalls, makes the first heap and off-heap
-   * accesses, and initializes the runtime's main classes. Everything here would otherwise happen
-   * on the main thread between parsing and the job's first row; about 25 ms of a 20 k-row job's
-   * 0.66 s. Nothing is kept: the page is freed at once, and a failure only loses the head start.
+   * Gets ready for a job while picocli parses the command line on the main thread (50-100 ms in
+   * a fresh JVM): links the native allocator's downcalls, makes the first heap and off-heap
+   * accesses, and initializes the runtime's main classes and what the run's plan and report use
+   * from the JDK: {@code BigDecimal} (the memory planner's arithmetic; its class initializer
+   * computes 5^65536, 10-15 ms in the interpreter), the management beans (JVM flags, GC and heap
+   * figures) and {@code String.format}. Everything here would otherwise happen on the main thread
+   * between parsing and the job's first row. Nothing is kept: the page is freed at once, and a
+   * failure only loses the head start.
    */
   private static void warmUp() {
     try {
@@ -71,9 +77,13 @@ public final class Main implements Runnable {
       heap.putLong(0, heap.getLong(Long.BYTES));
       for (Class<?> type : List.of(CsvRowReader.class, CsvRowWriter.class, RowWriter.class, KeyFields.class,
           HashAggregator.class, HashJoin.class, ExternalSorter.class, LocalTaskManager.class, NetworkBufferPool.class,
-          SpillManager.class)) {
+          SpillManager.class, BigDecimal.class)) {
         Class.forName(type.getName(), true, type.getClassLoader());
       }
+      ManagementFactory.getRuntimeMXBean().getInputArguments();
+      ManagementFactory.getGarbageCollectorMXBeans();
+      ManagementFactory.getMemoryPoolMXBeans();
+      String.format(Locale.ROOT, "%.1f", 1.0);
     } catch (ClassNotFoundException | RuntimeException | OutOfMemoryError e) {
       // only a head start: the job does all of this itself when it needs it
     }
