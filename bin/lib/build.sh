@@ -31,28 +31,38 @@ memflow_build_if_stale() {
 # with the cache (the launcher too) sets the level these flags set.
 memflow_job_jit=(-XX:FreqInlineSize=100 -XX:-UseTypeSpeculation -XX:TypeProfileLevel=0)
 
-# memflow_aot_cache_if_stale JAR CACHE: makes CACHE, a JDK AOT cache (JEP 483/514: classes
-# loaded and linked ahead of time) for JAR, when it is missing or older than JAR or than this file
-# (which sets the flags it is made with), from a training run of every kind of command on small
-# files (AotTraining.java: the default job on 50 k rows, generate, the built-ins, plan). About 8 s
-# once per build; it takes about 0.4 s off the start of every later JVM (launcher and
-# TaskManager). Method profiles are left out (-AOTRecordTraining): replaying the small run's
-# profiles made 5 M-row jobs slower. A failure only costs the speed-up: the JVM ignores a missing
-# or stale cache.
+# memflow_aot_cache_if_stale JAR CACHE [WORKLOAD]: makes CACHE, a JDK AOT cache (JEP 483/514/515:
+# classes loaded and linked ahead of time, and method profiles) for JAR, when it is missing or
+# older than JAR or than this file (which sets the flags it is made with), from a training run
+# (AotTraining.java). WORKLOAD `commands` (the default) runs every kind of command on small files
+# and keeps no method profiles (the default job's profiles from a small run made 5 M-row jobs
+# slower): the cache of every command but the three built-in jobs.
+# `aggregate`, `sort` and `join` run that built-in on 1 M generated orders (written first by a
+# JVM of their own) at parallelism 1 and 2, in memory and spilling, and keep the profiles, so
+# that the JIT compiles the job's hot methods early and for this job alone: bin/memflow starts
+# `run aggregate` with memflow-aggregate.aot, and so on (docs/runtime.md: the 5 M-row aggregate at
+# parallelism 2 took 1.09 s against 1.43 s). About 5-10 s per cache, once per build, each made on
+# its command's first use. A failure only costs the speed-up: the JVM ignores a missing or stale
+# cache.
 memflow_aot_cache_if_stale() {
-  local jar=$1 cache=$2
+  local jar=$1 cache=$2 workload=${3:-commands}
   if [ -f "$cache" ] && [ "$cache" -nt "$jar" ] && [ "$cache" -nt "${BASH_SOURCE[0]}" ]; then
     return 0
   fi
-  echo "memflow: preparing the start-up cache (once per build)..." >&2
-  local work
+  local what="the start-up cache" profiles=(-XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining)
+  if [ "$workload" != commands ]; then
+    what="the start-up cache of run $workload" profiles=()
+  fi
+  echo "memflow: preparing $what (once per build)..." >&2
+  local work java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${memflow_job_jit[@]}")
   work=$(mktemp -d)
   rm -f "$cache"
-  if ! (cd "$work" && MEMFLOW_NO_RELAUNCH=1 "$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED \
-      "${memflow_job_jit[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-AOTRecordTraining -XX:AOTCacheOutput="$cache.tmp" \
-      -cp "$jar" io.memflow.cli.AotTraining "$work" \
-      >"$work/log.txt" 2>&1) || [ ! -s "$cache.tmp" ]; then
-    echo "memflow: the start-up cache could not be made (see below); running without it." >&2
+  if ! (cd "$work" && export MEMFLOW_NO_RELAUNCH=1 \
+      && if [ "$workload" != commands ]; then "${java[@]}" -cp "$jar" io.memflow.cli.AotTraining "$work" data; fi \
+      && "${java[@]}" ${profiles[@]+"${profiles[@]}"} -XX:AOTCacheOutput="$cache.tmp" \
+        -cp "$jar" io.memflow.cli.AotTraining "$work" "$workload") >"$work/log.txt" 2>&1 \
+      || [ ! -s "$cache.tmp" ]; then
+    echo "memflow: $what could not be made (see below); running without it." >&2
     tail -n 5 "$work/log.txt" >&2
     rm -f "$cache.tmp"
   else
