@@ -24,6 +24,8 @@ import java.util.List;
  *       profiles of these runs (JEP 515), and {@code bin/memflow} starts that built-in with its
  *       own cache, so that the JIT compiles its hot methods from the start and with profiles of
  *       this job alone (docs/runtime.md has the measurements).
+ *   <li>{@code default}: the default job ({@code memflow run}) on {@value #ROWS} orders, for a
+ *       cache of its own with profiles, made the same way.
  * </ul>
  *
  * <p>Usage: {@code java -XX:AOTCacheOutput=CACHE -cp memflow.jar io.memflow.cli.AotTraining DIR
@@ -53,7 +55,7 @@ final class AotTraining {
   /**
    * Runs every command of {@code workload} in {@code dir}, output discarded, errors to {@code err}.
    *
-   * @param rows the orders in each file that {@code data} writes
+   * @param rows the orders in each file that {@code data} writes, and of the default job
    * @return whether all of them succeeded (the first failure ends the training)
    * @throws IllegalArgumentException for an unknown workload
    */
@@ -65,8 +67,9 @@ final class AotTraining {
       case "aggregate" -> workloads.aggregate();
       case "sort" -> workloads.sort();
       case "join" -> workloads.join();
+      case "default" -> workloads.defaultJob(rows);
       default -> throw new IllegalArgumentException("unknown training workload '" + workload
-          + "'; use commands, data, aggregate, sort or join");
+          + "'; use commands, data, aggregate, sort, join or default");
     };
     workloads.createTmp();
     PrintWriter none = new PrintWriter(Writer.nullWriter());
@@ -119,6 +122,10 @@ final class AotTraining {
           generate("customers.csv", "--rows", "10000", "--schema", "customers"),
           generate("orders-wide.csv", "--rows", Long.toString(rows), "--customers", wide, "--seed", "9"),
           generate("customers-wide.csv", "--rows", wide, "--schema", "customers"));
+    }
+
+    List<List<String>> defaultJob(long rows) {
+      return List.of(List.of("run", "--rows", Long.toString(rows), "--tmp-dir", path("tmp"), "--progress", "none"));
     }
 
     List<List<String>> aggregate() {

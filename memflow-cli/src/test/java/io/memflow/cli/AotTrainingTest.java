@@ -49,6 +49,14 @@ class AotTrainingTest {
   }
 
   @Test
+  void theDefaultJobTrainsAndLeavesNoSpillFiles(@TempDir Path dir) throws IOException {
+    assertThat(train(dir, "default")).as(err.toString()).isTrue();
+
+    assertThat(err.toString()).isEmpty();
+    assertNoSpillFiles(dir);
+  }
+
+  @Test
   void aFailingCommandEndsTheTrainingAndIsNamed(@TempDir Path dir) throws IOException {
     Files.createDirectory(dir.resolve("orders.csv")); // where the generated orders should go
 

@@ -16,13 +16,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * How {@code bin/memflow} starts the JVM, run in bash on a copy of the scripts with a built jar
  * and AOT cache in place (so nothing is built) and a fake JDK whose {@code java} prints its
  * arguments: {@code run} starts with the remembered limits when they are four plain limit flags,
- * and with the launcher's quick flags otherwise.
+ * and with the launcher's quick flags otherwise; each job with its own AOT cache.
  */
 class LaunchScriptTest {
 
@@ -53,8 +54,10 @@ class LaunchScriptTest {
     }
     Path target = Files.createDirectories(root.resolve("memflow-cli/target"));
     Files.writeString(target.resolve("memflow.jar"), "");
-    Path cache = Files.writeString(target.resolve("memflow.aot"), "");
-    Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    for (String name : List.of("memflow", "memflow-default", "memflow-aggregate", "memflow-sort", "memflow-join")) {
+      Path cache = Files.writeString(target.resolve(name + ".aot"), "");
+      Files.setLastModifiedTime(cache, FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    }
     planFile = target.resolve("last-plan.jvmargs");
     javaHome = Files.createDirectories(dir.resolve("jdk/bin")).getParent();
     Files.writeString(javaHome.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
@@ -119,6 +122,25 @@ class LaunchScriptTest {
     Files.writeString(planFile, LIMITS + "\n");
     List<String> args = memflow(Map.of("MEMFLOW_JAVA_OPTS", "-Xss2m"), "run", "--rows", "10");
     assertThat(args).containsSubsequence(QUICK).contains("-Xss2m").noneMatch(a -> a.startsWith("-Xm"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "run --rows 10, memflow-default.aot",
+    "run, memflow-default.aot",
+    "run aggregate --input x.csv, memflow-aggregate.aot",
+    "run sort --input x.csv, memflow-sort.aot",
+    "run join --left x.csv, memflow-join.aot",
+    "run generate --rows 10, memflow.aot",
+    "plan taskmanager, memflow.aot",
+    "--version, memflow.aot",
+  })
+  void eachJobStartsWithItsOwnCacheAndEveryOtherCommandWithTheGeneralOne(String command, String cache)
+      throws Exception {
+    Path file = root.resolve("memflow-cli/target").resolve(cache);
+    List<String> args = memflow(Map.of(), command.split(" "));
+    assertThat(args).contains("-XX:AOTCache=" + file, "-Dmemflow.aotCache=" + file)
+        .filteredOn(a -> a.startsWith("-XX:AOTCache=")).hasSize(1);
   }
 
   /** The arguments bin/memflow starts java with, one per element. */
