@@ -57,19 +57,19 @@ memflow_aot_cache_if_stale() {
     default) what="the start-up cache of the default job" profiles=() ;;
   esac
   echo "memflow: preparing $what (once per build)..." >&2
-  local work java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${memflow_job_jit[@]}")
+  local work tmp="$cache.$$.tmp" java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED "${memflow_job_jit[@]}")
   work=$(mktemp -d)
   rm -f "$cache"
   if ! (cd "$work" && export MEMFLOW_NO_RELAUNCH=1 \
       && case $workload in aggregate | sort | join) "${java[@]}" -cp "$jar" io.memflow.cli.AotTraining "$work" data ;; esac \
-      && "${java[@]}" ${profiles[@]+"${profiles[@]}"} -XX:AOTCacheOutput="$cache.tmp" \
+      && "${java[@]}" ${profiles[@]+"${profiles[@]}"} -XX:AOTCacheOutput="$tmp" \
         -cp "$jar" io.memflow.cli.AotTraining "$work" "$workload") >"$work/log.txt" 2>&1 \
-      || [ ! -s "$cache.tmp" ]; then
+      || [ ! -s "$tmp" ]; then
     echo "memflow: $what could not be made (see below); running without it." >&2
     tail -n 5 "$work/log.txt" >&2
-    rm -f "$cache.tmp"
+    rm -f "$tmp"
   else
-    mv "$cache.tmp" "$cache"
+    mv "$tmp" "$cache" # atomic: two first runs at once each train, and one cache wins whole
   fi
   rm -rf "$work"
 }
