@@ -124,6 +124,12 @@ class LaunchScriptTest {
     assertThat(args).containsSubsequence(QUICK).contains("-Xss2m").noneMatch(a -> a.startsWith("-Xm"));
   }
 
+  @Test
+  void aCollectorChosenInTheJavaOptionsReplacesTheLaunchersSerialCollector() throws Exception {
+    List<String> args = memflow(Map.of("MEMFLOW_JAVA_OPTS", "-Xss2m -XX:+UseParallelGC"), "run", "--rows", "10");
+    assertThat(args).contains("-XX:TieredStopAtLevel=1", "-XX:+UseParallelGC").doesNotContain("-XX:+UseSerialGC");
+  }
+
   @ParameterizedTest
   @CsvSource({
     "run --rows 10, memflow-default.aot",
