@@ -110,8 +110,8 @@ class CsvFastPathTest {
   }
 
   /**
-   * Many rows of unquoted fields of 0 to 11 bytes ending in LF, the rows the parser takes in one
-   * pass, with now and then a quoted field, a quote inside a field, a CRLF or a lone CR.
+   * Many rows of unquoted fields of 0 to 11 bytes ending in LF, the rows the word-at-a-time field
+   * search is for, with now and then a quoted field, a quote inside a field, a CRLF or a lone CR.
    */
   private static String mostlyPlain(Random random, char delimiter) {
     StringBuilder s = new StringBuilder();
