@@ -1,6 +1,7 @@
 package io.memflow.row;
 
 import io.memflow.memory.MemorySegment;
+import io.memflow.memory.view.AbstractPagedInputView;
 import io.memflow.memory.view.DataInputView;
 import io.memflow.memory.view.DataOutputView;
 import io.memflow.serialization.TypeSerializer;
@@ -71,6 +72,41 @@ public final class BinaryRowSerializer implements TypeSerializer<BinaryRow> {
     }
     reuse.pointToBuffer(length);
     return reuse;
+  }
+
+  /**
+   * As {@link #deserialize(BinaryRow, DataInputView)}; when {@code source} is a paged view whose
+   * current page holds the whole row, {@code reuse} points into that page (no copy), valid until
+   * the next read from {@code source}.
+   */
+  @Override
+  public BinaryRow deserializeTransient(BinaryRow reuse, DataInputView source) throws IOException {
+    if (source instanceof AbstractPagedInputView paged && paged.getCurrentSegment() != null) {
+      MemorySegment page = paged.getCurrentSegment();
+      int at = paged.getCurrentPositionInSegment();
+      int room = paged.getCurrentSegmentLimit() - at - Integer.BYTES;
+      if (room >= fixedBytes) {
+        int length = page.getIntBigEndian(at);
+        if (length >= fixedBytes && length <= room) {
+          checkSchema(reuse);
+          try {
+            RowLayout.check(schema, page, at + Integer.BYTES, length);
+          } catch (IllegalArgumentException e) {
+            throw new IOException("malformed row: " + e.getMessage(), e);
+          }
+          reuse.pointTo(page, at + Integer.BYTES, length);
+          paged.skipBytesToRead(Integer.BYTES + length);
+          return reuse;
+        }
+      }
+    }
+    return deserialize(reuse, source);
+  }
+
+  /** A copy of {@code row} in a heap buffer of its own. */
+  @Override
+  public BinaryRow detach(BinaryRow row) {
+    return row.copy();
   }
 
   @Override

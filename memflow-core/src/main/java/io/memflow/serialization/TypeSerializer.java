@@ -43,6 +43,28 @@ public interface TypeSerializer<T> {
     return deserialize(source);
   }
 
+  /**
+   * As {@link #deserialize(Object, DataInputView)}, for a caller that lets go of the value before
+   * it reads from {@code source} again: the value may then share memory with {@code source} (a
+   * binary row pointing into the page it lies in) instead of being copied out, and is valid only
+   * until the next read from {@code source}. The default is {@link #deserialize(Object,
+   * DataInputView)}.
+   *
+   * @throws java.io.EOFException if {@code source} ends inside the value
+   */
+  default T deserializeTransient(T reuse, DataInputView source) throws IOException {
+    return deserialize(reuse, source);
+  }
+
+  /**
+   * A value equal to {@code value} that shares no memory with any input, for a caller that must
+   * keep a value {@link #deserializeTransient} returned: {@code value} itself by default, a copy
+   * where that method may share memory.
+   */
+  default T detach(T value) {
+    return value;
+  }
+
   /** Copies one serialized value from {@code source} to {@code target}, byte for byte. */
   void copy(DataInputView source, DataOutputView target) throws IOException;
 

@@ -146,6 +146,12 @@ class BinaryRowTest {
     assertThatThrownBy(() -> serializer.deserialize(out.toInputView(out.getWritePosition())))
         .isInstanceOf(IOException.class)
         .hasMessageContaining("field=0 offset=16 length=5 is outside the variable part [16, 16)");
+    SeekableInputView in = out.toInputView(out.getWritePosition());
+    in.readByte(); // the view is on its page now, so the transient read finds the row there
+    in.setReadPosition(0);
+    assertThatThrownBy(() -> serializer.deserializeTransient(new BinaryRow(schema), in))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("field=0 offset=16 length=5 is outside the variable part [16, 16)");
   }
 
   // ---------------------------------------------------------------- helpers
@@ -172,6 +178,24 @@ class BinaryRowTest {
       assertThat(serializer.deserialize(in).toValues()).isEqualTo(canonical(values));
     }
     assertThat(in.remaining()).isZero();
+    in.setReadPosition(start);
+    List<BinaryRow> detached = new ArrayList<>();
+    for (Object[] values : rows) {
+      MemorySegment page = in.getCurrentSegment();
+      int room = in.getCurrentSegmentLimit() - in.getCurrentPositionInSegment();
+      BinaryRow row = serializer.deserializeTransient(reuse, in);
+      assertThat(row).isSameAs(reuse);
+      assertThat(row.toValues()).isEqualTo(canonical(values));
+      assertFieldsInPlace(row, values);
+      if (page != null && room >= Integer.BYTES + row.sizeInBytes()) { // whole in its page: read there, no copy
+        assertThat(row.segment()).isSameAs(page);
+      }
+      detached.add(serializer.detach(row));
+    }
+    assertThat(in.remaining()).isZero();
+    for (int i = 0; i < rows.size(); i++) { // copies that outlive the pages' reuse
+      assertThat(detached.get(i).toValues()).isEqualTo(canonical(rows.get(i)));
+    }
   }
 
   /** Checks each field through the typed getters and the in-place accessors. */

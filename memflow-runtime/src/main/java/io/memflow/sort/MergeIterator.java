@@ -7,6 +7,7 @@ import io.memflow.serialization.SortComparator;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A k-way merge of sorted iterators: a tree of losers (a tournament) over the current record of
@@ -20,7 +21,10 @@ import java.util.List;
  * returned stays valid until then. With {@link #next(Object)}, each source reads into a spare
  * record of its own (the head it returned before, which the caller has let go of by calling
  * again): two objects per source in the steady state and no allocation per record, if the
- * serializer reuses.
+ * serializer reuses. Such a head may share memory with its source ({@link
+ * io.memflow.serialization.TypeSerializer#deserializeTransient}: a row pointing into the page of
+ * its run), valid until that source is read again; {@link #next()} hands out such a head {@code
+ * detach}ed, since its caller may keep it.
  *
  * <pre>
  *   k sources: leaves k .. 2k-1 (source i is leaf k + i), matches 1 .. k-1 (node n plays the
@@ -43,6 +47,7 @@ final class MergeIterator<T> implements RecordIterator<T> {
 
   private final List<RecordIterator<T>> sources;
   private final SortComparator<T> comparator;
+  private final UnaryOperator<T> detach;
   private final List<T> heads;
   private final List<T> spares;
   /** The source whose head was returned last and must be refilled first; -1 if none. */
@@ -53,6 +58,8 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private final int[] tree;
   /** Per source: whether it is exhausted (its head is null). */
   private final boolean[] exhausted;
+  /** Per source: whether its head came from {@code next(spare)}, and may share memory with it. */
+  private final boolean[] transientHeads;
   private boolean started;
   private boolean closed;
   private final int keyBytes;
@@ -64,8 +71,17 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private final long[] keyLow;
 
   MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator) {
+    this(sources, comparator, UnaryOperator.identity());
+  }
+
+  /**
+   * A merge whose sources may return records that share memory with them from {@code next(reuse)};
+   * {@code detach} makes a record that does not, for {@link #next()}.
+   */
+  MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator, UnaryOperator<T> detach) {
     this.sources = new ArrayList<>(sources);
     this.comparator = comparator;
+    this.detach = detach;
     this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
     this.keyDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
     this.keySlot = keyBytes == 0 ? null : MemorySegments.allocateHeap(MAX_KEY_BYTES);
@@ -75,6 +91,7 @@ final class MergeIterator<T> implements RecordIterator<T> {
     this.spares = new ArrayList<>(java.util.Collections.nCopies(sources.size(), null));
     this.tree = new int[Math.max(1, sources.size())];
     this.exhausted = new boolean[sources.size()];
+    this.transientHeads = new boolean[sources.size()];
   }
 
   private void start() throws IOException {
@@ -118,6 +135,11 @@ final class MergeIterator<T> implements RecordIterator<T> {
   }
 
   private T next(boolean reusing) throws IOException {
+    T head = head(reusing);
+    return head == null || reusing || !transientHeads[pending] ? head : detach.apply(head);
+  }
+
+  private T head(boolean reusing) throws IOException {
     if (closed) {
       throw new IllegalStateException("merge iterator is closed");
     }
@@ -146,6 +168,7 @@ final class MergeIterator<T> implements RecordIterator<T> {
       spares.set(source, refill == old ? null : old);
     }
     heads.set(source, refill);
+    transientHeads[source] = pendingReusable;
     putKey(source, refill);
     exhausted[source] = refill == null;
     int winner = source;

@@ -57,7 +57,8 @@ final class RunIterator<T> implements RecordIterator<T> {
       return null;
     }
     try {
-      T record = reuse == null ? serializer.deserialize(reader.view()) : serializer.deserialize(reuse, reader.view());
+      T record = reuse == null ? serializer.deserialize(reader.view())
+          : serializer.deserializeTransient(reuse, reader.view());
       remaining--;
       return record;
     } catch (EOFException e) {
