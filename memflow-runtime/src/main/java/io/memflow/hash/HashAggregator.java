@@ -121,9 +121,6 @@ public final class HashAggregator implements AutoCloseable {
   private final List<MemorySegment> readerPages = new ArrayList<>();
   private final List<SpillFile> files = new ArrayList<>();
   private final Deque<AggPartition> pending = new ArrayDeque<>();
-  private final BinaryRow partial;
-  /** An input row read back from a file of a partition that was on disk in the first pass. */
-  private final BinaryRow input;
   private final BinaryRow group;
   /** Input rows waiting to be added together (see {@link RowBatch}); heap, a fixed size. */
   private final RowBatch batch;
@@ -178,8 +175,6 @@ public final class HashAggregator implements AutoCloseable {
     writerPages.add(pool.pop());
     this.table = new AggTable(layout, pool, manager.pageSize(), partitions);
     table.open();
-    this.partial = new BinaryRow(layout.partialSchema());
-    this.input = new BinaryRow(layout.inputKey().schema());
     this.mergingInput = b.mergePartials;
     this.addSchema = mergingInput ? layout.partialSchema() : layout.inputKey().schema();
     this.addKey = mergingInput ? layout.partialKey() : layout.inputKey();
@@ -689,9 +684,9 @@ public final class HashAggregator implements AutoCloseable {
     try {
       for (AggPartition.Run run : partition.files) {
         if (run.inputRows()) {
-          readFile(run, inputSerializer, input, layout.inputKey(), batch, seed);
+          readFile(run, inputSerializer, layout.inputKey(), batch, seed);
         } else {
-          readFile(run, serializer, partial, layout.partialKey(), mergeBatch, seed);
+          readFile(run, serializer, layout.partialKey(), mergeBatch, seed);
         }
       }
     } finally {
@@ -704,16 +699,20 @@ public final class HashAggregator implements AutoCloseable {
   }
 
   /**
-   * Adds (input rows) or merges (partial rows) the rows of {@code run}, read into {@code row} and
-   * batched in {@code rows}, hashed by {@code key} under {@code seed}; then deletes the file.
+   * Adds (input rows) or merges (partial rows) the rows of {@code run}, batched in {@code rows},
+   * hashed by {@code key} under {@code seed}; then deletes the file. A row that lies whole in a
+   * page of the reader is read there ({@code deserializeTransient}): the batch or the table copies
+   * it before the next read, and the row is this call's own, so it points nowhere once the reader
+   * gave its pages back.
    */
-  private void readFile(AggPartition.Run run, BinaryRowSerializer format, BinaryRow row, KeyFields key,
-      RowBatch rows, int seed) throws IOException {
+  private void readFile(AggPartition.Run run, BinaryRowSerializer format, KeyFields key, RowBatch rows, int seed)
+      throws IOException {
     boolean merging = !run.inputRows();
+    BinaryRow row = new BinaryRow(format.schema());
     try (SpillReader reader = spills.openReader(run.file(), readerPages)) {
       for (long r = 0; r < run.rows(); r++) {
         checkCancelled();
-        format.deserialize(row, reader);
+        format.deserializeTransient(row, reader);
         int hash = key.hash(row, seed);
         if (!rows.offer(row, hash)) {
           putAll(rows, merging);
