@@ -32,6 +32,18 @@ public final class RowSchema {
       }
     }
 
+    // Written out: a record's generated equals and hashCode are bootstrapped at run time, which
+    // spins method-handle classes in every JVM that compares schemas (the start-up cache keeps none).
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Field other && name.equals(other.name) && type == other.type && nullable == other.nullable;
+    }
+
+    @Override
+    public int hashCode() {
+      return (name.hashCode() * 31 + type.hashCode()) * 31 + Boolean.hashCode(nullable);
+    }
+
     @Override
     public String toString() {
       return name + " " + type + (nullable ? " NULL" : " NOT NULL");

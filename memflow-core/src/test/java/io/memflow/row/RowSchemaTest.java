@@ -48,4 +48,17 @@ class RowSchemaTest {
     assertThatThrownBy(() -> schema.field(1))
         .isInstanceOf(IndexOutOfBoundsException.class).hasMessage("field=1 fieldCount=1");
   }
+
+  @Test
+  void fieldsAreEqualExactlyWhenNameTypeAndNullabilityAre() {
+    RowSchema.Field field = new RowSchema.Field("a", FieldType.LONG, false);
+    assertThat(field).isEqualTo(new RowSchema.Field("a", FieldType.LONG, false))
+        .hasSameHashCodeAs(new RowSchema.Field("a", FieldType.LONG, false))
+        .isNotEqualTo(new RowSchema.Field("b", FieldType.LONG, false))
+        .isNotEqualTo(new RowSchema.Field("a", FieldType.INT, false))
+        .isNotEqualTo(new RowSchema.Field("a", FieldType.LONG, true))
+        .isNotEqualTo("a LONG NOT NULL");
+    assertThat(RowSchema.builder().field("a", FieldType.LONG).build())
+        .isNotEqualTo(RowSchema.builder().nullableField("a", FieldType.LONG).build());
+  }
 }
