@@ -85,7 +85,7 @@ final class HashJoinRecursivePass implements HashJoinPass {
     table = new HybridHashTable(context, input.depth(), false);
     for (long i = 0; i < input.buildRows(); i++) {
       context.checkCancelled();
-      context.buildSerializer().deserialize(buildRow, reader);
+      context.buildSerializer().deserializeTransient(buildRow, reader); // insert copies it before the next read
       table.insert(buildRow, table.hash(buildRow));
     }
     closeReader();
@@ -108,7 +108,9 @@ final class HashJoinRecursivePass implements HashJoinPass {
       return;
     }
     context.checkCancelled();
-    context.probeSerializer().deserialize(row, reader);
+    // read in place: every output of this row is handed out, each valid until the following call,
+    // before the next read; the reader gives its pages back only on the call after the last row's
+    context.probeSerializer().deserializeTransient(row, reader);
     probeLeft--;
     matches.probe(table, row);
   }
