@@ -165,7 +165,10 @@ public final class ExternalSorter<T> implements AutoCloseable {
    * Ends the input and returns every record in ascending order of the comparator (combined, with
    * a combiner). Waits for the background thread to finish its spills and merge passes. The
    * iterator reads the sorter's memory and files: it is valid until {@link #close()}, and closing
-   * it early gives its reading pages back.
+   * it early gives its reading pages back. A record from {@code next(reuse)} may lie in one of the
+   * sorter's pages (a row read in place from a spilled run): it is valid until the next call or
+   * the close of the sorter or of the iterator, whichever comes first; {@code next()} returns
+   * records that stay valid.
    *
    * @throws IOException if the background thread failed (the cause says why) or a run cannot be
    *     opened
