@@ -78,7 +78,9 @@ public interface InMemorySorter<T> extends AutoCloseable {
 
   /**
    * The records in index order (sorted after {@link #sort()}). The iterator reads the sorter's
-   * pages: it is valid until the next {@link #write}, {@link #reset()} or {@link #close()}.
+   * pages: it is valid until the next {@link #write}, {@link #reset()} or {@link #close()}, and so
+   * is a record from its {@code next(reuse)}, which may lie in those pages ({@code
+   * TypeSerializer.deserializeTransient}); records from {@code next()} are the caller's.
    */
   RecordIterator<T> iterator();
 

@@ -447,7 +447,9 @@ final class NormalizedKeySorter<T> implements InMemorySorter<T>, IndexedSortable
           touchedSink = touched;
         }
         view.setReadPosition(pointer(next++));
-        return reuse == null ? serializer.deserialize(view) : serializer.deserialize(reuse, view);
+        // in place where the serializer can: the buffer's pages stay until it is reset, which
+        // outlasts the record's validity (until the next call)
+        return reuse == null ? serializer.deserialize(view) : serializer.deserializeTransient(reuse, view);
       }
 
       @Override
