@@ -9,8 +9,10 @@ import java.util.List;
 
 /**
  * The records of one spilled run, read through pages borrowed from the sorter's {@link PagePool}
- * and given back on {@link #close()}. A run that ends before its record count is reported as
- * damaged. Not thread-safe.
+ * and given back on {@link #close()}. {@code next(reuse)} reads in place where the serializer can
+ * ({@code TypeSerializer.deserializeTransient}): the record may lie in a read page, valid until
+ * the next call or {@link #close()}; {@code next()} returns a record of its own. A run that ends
+ * before its record count is reported as damaged. Not thread-safe.
  */
 final class RunIterator<T> implements RecordIterator<T> {
 
