@@ -81,11 +81,11 @@ public final class BinaryRowSerializer implements TypeSerializer<BinaryRow> {
    */
   @Override
   public BinaryRow deserializeTransient(BinaryRow reuse, DataInputView source) throws IOException {
-    if (source instanceof AbstractPagedInputView paged && paged.getCurrentSegment() != null) {
-      MemorySegment page = paged.getCurrentSegment();
+    if (source instanceof AbstractPagedInputView paged) {
+      MemorySegment page = paged.getCurrentSegment(); // null before the first read
       int at = paged.getCurrentPositionInSegment();
       int room = paged.getCurrentSegmentLimit() - at - Integer.BYTES;
-      if (room >= fixedBytes) {
+      if (page != null && room >= fixedBytes) {
         int length = page.getIntBigEndian(at);
         if (length >= fixedBytes && length <= room) {
           checkSchema(reuse);
