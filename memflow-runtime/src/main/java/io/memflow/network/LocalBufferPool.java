@@ -20,7 +20,8 @@ import java.util.concurrent.TimeoutException;
  * (so that "available" means "a buffer is ready now"), and if the global pool is empty it
  * registers as a waiter. A recycled segment goes back to the global pool if the pool is
  * destroyed, above its size, or has overdraft buffers out; otherwise to a waiting listener or the
- * free list.
+ * free list. The free list is a stack: a request takes the buffer recycled last, whose segment is
+ * still in the CPU's cache, and a pool that shrinks gives back the ones idle longest.
  *
  * <pre>
  *   requested = free + in use  &lt;=  poolSize  (+ overdraft, up to maxOverdraftBuffers)
@@ -236,7 +237,7 @@ final class LocalBufferPool implements BufferPool {
       }
       toGlobal = giveBackLocked();
       if (!toGlobal) {
-        free.add(buffer);
+        free.push(buffer);
       }
       serveListeners = !listeners.isEmpty();
       toComplete = updateAvailability();
@@ -256,7 +257,7 @@ final class LocalBufferPool implements BufferPool {
     fastRecycle = false;
     Buffer parked = (Buffer) SPARE.getAndSet(this, null);
     if (parked != null) {
-      free.add(parked);
+      free.push(parked);
     }
   }
 
@@ -304,7 +305,7 @@ final class LocalBufferPool implements BufferPool {
       MemorySegment segment = global.requestSegment();
       if (segment != null) {
         requested++;
-        free.add(Buffer.pooled(segment, this));
+        free.push(Buffer.pooled(segment, this));
         return;
       }
       waitingForGlobal = global.registerWaiter(this);
@@ -355,7 +356,7 @@ final class LocalBufferPool implements BufferPool {
         requested++;
       }
       while (requested > poolSize && !free.isEmpty()) {
-        excess.add(free.poll().pooledSegment());
+        excess.add(free.pollLast().pooledSegment());
         requested--;
       }
       openFastPathLocked();

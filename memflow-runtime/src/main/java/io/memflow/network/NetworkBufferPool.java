@@ -20,6 +20,10 @@ import java.util.List;
  * destroyed; a pool that shrinks gives back its free segments at once and the others as they
  * are recycled. Pools take segments lazily, one at a time; a pool that finds the free list empty
  * registers as a waiter and is called back (outside every lock) when a segment comes back.
+ * The free list is a stack: the segment recycled last goes out first, so a job touches only as
+ * many segments as it ever has in use at once. A queue would hand out every segment in turn,
+ * and the first write to each costs a page fault and the zeroing of its memory (on a 1 M-group
+ * aggregate at parallelism 2, 55 MiB more resident memory: 208 against 153 MiB peak).
  *
  * <pre>
  *  free list (segmentsLock) ◀── recycle ── LocalBufferPool (its lock) ◀── Buffer.release()
@@ -246,7 +250,7 @@ public final class NetworkBufferPool {
     }
     LocalBufferPool[] toWake;
     synchronized (segmentsLock) {
-      freeSegments.addAll(segments);
+      segments.forEach(freeSegments::push);
       if (freeSegments.size() > totalSegments) {
         throw new IllegalStateException(
             "more segments came back than exist: free=" + freeSegments.size() + " total=" + totalSegments);

@@ -3,6 +3,7 @@ package io.memflow.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.memflow.memory.MemorySegment;
 import io.memflow.memory.MemorySegments;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,18 @@ class LocalBufferPoolTest {
     assertThat(pool.numberOfRequestedBuffers()).isEqualTo(2);
     assertThat(global.numberOfFreeSegments()).isEqualTo(18);
     b.release();
+    pool.destroy();
+  }
+
+  @Test
+  void aRequestGetsTheBufferRecycledLast() {
+    BufferPool pool = pool(3, 3);
+    List<Buffer> got = drain(pool);
+    List<MemorySegment> segments = got.stream().map(Buffer::segment).toList();
+    releaseAll(got); // in order: the first to the free list, the second parked as the spare, the third locked
+    List<Buffer> again = drain(pool);
+    assertThat(again).extracting(Buffer::segment).containsExactly(segments.get(2), segments.get(1), segments.get(0));
+    releaseAll(again);
     pool.destroy();
   }
 

@@ -3,8 +3,10 @@ package io.memflow.network;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.memflow.memory.MemorySegment;
 import io.memflow.memory.MemorySegments;
 import io.memflow.memory.MemoryType;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,18 @@ class NetworkBufferPoolTest {
     pool.destroy();
     // the requested buffer is still out
     assertThatThrownBy(heap::destroy).hasMessageContaining("1 of 10 buffers not returned");
+  }
+
+  @Test
+  void theSegmentRecycledLastIsHandedOutFirst() {
+    MemorySegment first = global.requestSegment();
+    MemorySegment second = global.requestSegment();
+    global.recycle(first);
+    global.recycle(second);
+    // a stack: the warm segments go out again, the 98 never touched stay behind them
+    assertThat(global.requestSegment()).isSameAs(second);
+    assertThat(global.requestSegment()).isSameAs(first);
+    global.recycleAll(List.of(first, second));
   }
 
   @Test
