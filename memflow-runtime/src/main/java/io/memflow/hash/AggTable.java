@@ -32,8 +32,13 @@ import java.util.List;
  * probe; the top bits pick the bucket, while the low bits pick the partition a group spills to
  * ({@link #partitionOf}), so the two are independent. The table grows by doubling once it is
  * more than 3/4 full ({@link #LOAD_NUMERATOR}/{@link #LOAD_DENOMINATOR}), if the pool has the
- * pages; when the pool cannot give a record or bucket page, {@link #add}/{@link #merge} return
- * false with the table unchanged, and the aggregator spills.
+ * pages. If it has not, the table goes on filling the buckets it has, up to 7/8 ({@link
+ * #MAX_LOAD_NUMERATOR}/{@link #MAX_LOAD_DENOMINATOR}): the pages that could not double the
+ * bucket area hold records instead of being left unused while the aggregator spills, at the
+ * price of longer probes (linear probing at 7/8 looks at about 4.5 buckets to find a group,
+ * which mostly share its home bucket's cache line). When the pool cannot give a record page, or
+ * the table is 7/8 full and cannot double, {@link #add}/{@link #merge} return false with the
+ * table unchanged, and the aggregator spills.
  *
  * <p><b>Eviction.</b> The aggregator may spill some partitions and keep the others: it marks the
  * spilled groups dead ({@link #kill}), then {@link #compact()} slides the live records, in address
@@ -47,6 +52,8 @@ final class AggTable {
   static final int RECORD_HEADER = 8;
   static final int LOAD_NUMERATOR = 3;
   static final int LOAD_DENOMINATOR = 4;
+  static final int MAX_LOAD_NUMERATOR = 7;
+  static final int MAX_LOAD_DENOMINATOR = 8;
   private static final int BUCKET_BYTES = 8;
 
   private final AggLayout layout;
@@ -172,8 +179,8 @@ final class AggTable {
   }
 
   private boolean insert(BinaryRow row, int hash, boolean merging, long index) {
-    boolean full = (size + 1L) * LOAD_DENOMINATOR > (long) LOAD_NUMERATOR << bucketBits;
-    if (full && !grow()) {
+    boolean grown = (size + 1L) * LOAD_DENOMINATOR > (long) LOAD_NUMERATOR << bucketBits && grow();
+    if (!grown && (size + 1L) * MAX_LOAD_DENOMINATOR > (long) MAX_LOAD_NUMERATOR << bucketBits) {
       return false;
     }
     int length = merging ? row.sizeInBytes() : layout.newLength(row);
@@ -188,7 +195,7 @@ final class AggTable {
     } else {
       layout.writeNew(row, page, at);
     }
-    if (full) { // the table grew: the bucket moved
+    if (grown) { // the bucket moved
       index = freeBucket(hash);
     }
     setBucket(index, address, hash);
