@@ -35,7 +35,6 @@ import picocli.CommandLine.Command;
     name = "memflow",
     mixinStandardHelpOptions = true,
     versionProvider = Main.VersionProvider.class,
-    subcommands = {PlanCommand.class, RunCommand.class},
     description = "A managed-memory runtime for dataflow on the JVM.",
     footer = {"", "Documentation: docs/ in the memflow repository."})
 public final class Main implements Runnable {
@@ -98,12 +97,32 @@ public final class Main implements Runnable {
    * @return the exit code
    */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = commandLine(args);
     cli.setOut(out);
     cli.setErr(err);
     cli.setParameterExceptionHandler(Main::badArguments);
     cli.setExecutionExceptionHandler(Main::failed);
     return cli.execute(args);
+  }
+
+  /**
+   * The command tree for {@code args}. Picocli reflects on every command it is given before it
+   * parses anything, about 60 ms for the other commands in a fresh JVM, so {@code memflow run
+   * JOB} (a built-in job) gets the tree of its own path only: {@code memflow}, {@code run} and
+   * that job, which parse, check and print exactly as in the whole tree. Every other command line
+   * (help, typos, {@code plan}, the default job) gets the whole tree.
+   */
+  static CommandLine commandLine(String[] args) {
+    CommandLine main = new CommandLine(new Main());
+    CommandLine run = new CommandLine(new RunCommand());
+    Object job = args.length > 1 && args[0].equals("run") ? RunCommand.builtIn(args[1]) : null;
+    if (job != null) {
+      run.addSubcommand(job);
+    } else {
+      RunCommand.builtIns().forEach(run::addSubcommand);
+      main.addSubcommand(new CommandLine(new PlanCommand()));
+    }
+    return main.addSubcommand(run);
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,9 +32,6 @@ import picocli.CommandLine.Option;
     description = {
       "Run a job in an embedded TaskManager sized by the memory plan.",
       "Alone: the default job on generated data, several times the managed memory, so it spills."
-    },
-    subcommands = {
-      RunBuiltIns.Sort.class, RunBuiltIns.Aggregate.class, RunBuiltIns.Join.class, RunBuiltIns.Generate.class
     })
 final class RunCommand implements Runnable {
 
@@ -52,6 +50,22 @@ final class RunCommand implements Runnable {
   long seed = 42;
 
   @CommandLine.Spec private CommandLine.Model.CommandSpec spec;
+
+  /** The built-in jobs, new instances, in the order {@code memflow run --help} lists them (Main adds them). */
+  static List<Object> builtIns() {
+    return Stream.of("sort", "aggregate", "join", "generate").map(RunCommand::builtIn).toList();
+  }
+
+  /** A new instance of the built-in job named {@code name}, or null if there is none. */
+  static Object builtIn(String name) {
+    return switch (name) {
+      case "sort" -> new RunBuiltIns.Sort();
+      case "aggregate" -> new RunBuiltIns.Aggregate();
+      case "join" -> new RunBuiltIns.Join();
+      case "generate" -> new RunBuiltIns.Generate();
+      default -> null;
+    };
+  }
 
   @Override
   public void run() {

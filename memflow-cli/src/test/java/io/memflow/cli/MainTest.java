@@ -26,6 +26,23 @@ class MainTest {
   }
 
   @Test
+  void aBuiltInJobGetsOnlyItsPathOfTheCommandTreeWithTheSameUsage() {
+    CommandLine whole = Main.commandLine(new String[] {"run", "--help"});
+    assertThat(whole.getSubcommands().keySet()).containsExactly("plan", "run");
+    assertThat(whole.getSubcommands().get("run").getSubcommands().keySet())
+        .containsExactly("sort", "aggregate", "join", "generate");
+    for (String job : whole.getSubcommands().get("run").getSubcommands().keySet()) {
+      CommandLine path = Main.commandLine(new String[] {"run", job, "--input", "x"});
+      assertThat(path.getSubcommands().keySet()).containsExactly("run");
+      CommandLine run = path.getSubcommands().get("run");
+      assertThat(run.getSubcommands().keySet()).containsExactly(job);
+      assertThat(run.getSubcommands().get(job).getUsageMessage())
+          .isEqualTo(whole.getSubcommands().get("run").getSubcommands().get(job).getUsageMessage());
+    }
+    assertThat(Main.commandLine(new String[] {"run", "sorts"}).getSubcommands().keySet()).containsExactly("plan", "run");
+  }
+
+  @Test
   void versionNamesTheProjectVersionAndTheJava() {
     assertThat(run("--version")).isZero();
     assertThat(out.toString()).startsWith("memflow 0.").contains("Java " + Runtime.version().feature());
