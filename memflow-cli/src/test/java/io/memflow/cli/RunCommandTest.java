@@ -205,6 +205,13 @@ class RunCommandTest {
     assertThat(probe.repeats(repeating)).isTrue();
     Files.writeString(dir.resolve("bad.csv"), "key,value\n1,2\n3\n");
     assertThat(probe.repeats(dir.resolve("bad.csv"))).as("an unreadable sample leaves the choice to the job").isTrue();
+    StringBuilder longer = new StringBuilder("key,value\n");
+    for (int i = 0; i < CsvInputs.SAMPLE_ROWS / 2 + 10; i++) {
+      longer.append(i).append(",1\n");
+    }
+    Files.writeString(dir.resolve("late.csv"), longer.append("broken\n"));
+    assertThat(probe.repeats(dir.resolve("late.csv")))
+        .as("more distinct keys than the sample could repeat: settled before the malformed row").isFalse();
 
     Path result = dir.resolve("sums.csv");
     assertThat(run("run", "aggregate", "--input", unique.toString(), "--group-by", "key", "--agg", "sum:value",
