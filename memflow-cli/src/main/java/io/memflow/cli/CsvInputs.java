@@ -153,8 +153,8 @@ final class CsvInputs {
    * every row left would still leave that many. The answer is then the one the whole sample gives
    * (a malformed row after this point is left for the job to report). On a file of distinct keys
    * it comes after half the sample; on the benchmark's orders after about 41 k of the 65,536 rows
-   * (9,250 and 48,847 keys in the whole sample), which spares 20-25 ms of a fresh JVM's main
-   * thread before the job starts.
+   * (9,250 and 48,847 keys in the whole sample). Reading the whole sample took 45-70 ms of a
+   * fresh JVM's main thread, on the path to the job's start.
    */
   private static boolean settled(long rows, long distinct) {
     long perGroup = HashCombiner.MIN_ROWS_PER_GROUP;
