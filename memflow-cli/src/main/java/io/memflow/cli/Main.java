@@ -17,7 +17,6 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -60,10 +59,10 @@ public final class Main implements Runnable {
   /**
    * Gets ready for a job while picocli parses the command line on the main thread (50-100 ms in
    * a fresh JVM): links the native allocator's downcalls, makes the first heap and off-heap
-   * accesses, and initializes the runtime's main classes and what the run's plan and report use
-   * from the JDK: {@code BigDecimal} (the memory planner's arithmetic; its class initializer
-   * computes 5^65536, 10-15 ms in the interpreter), the management beans (JVM flags, GC and heap
-   * figures) and {@code String.format}. Everything here would otherwise happen on the main thread
+   * accesses, and initializes the runtime's main classes and what the run's report uses from the
+   * JDK: the management beans (JVM flags, GC and heap figures) and {@code String.format}. (A run's
+   * plan no longer touches {@code BigDecimal}, whose class initializer took 30 ms of this thread:
+   * see {@code MemorySize.multiply}.) Everything here would otherwise happen on the main thread
    * between parsing and the job's first row. Nothing is kept: the page is freed at once, and a
    * failure only loses the head start.
    */
@@ -76,7 +75,7 @@ public final class Main implements Runnable {
       heap.putLong(0, heap.getLong(Long.BYTES));
       for (Class<?> type : List.of(CsvRowReader.class, CsvRowWriter.class, RowWriter.class, KeyFields.class,
           HashAggregator.class, HashJoin.class, ExternalSorter.class, LocalTaskManager.class, NetworkBufferPool.class,
-          SpillManager.class, BigDecimal.class)) {
+          SpillManager.class)) {
         Class.forName(type.getName(), true, type.getClassLoader());
       }
       ManagementFactory.getRuntimeMXBean().getInputArguments();

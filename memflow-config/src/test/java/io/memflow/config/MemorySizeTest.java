@@ -61,6 +61,34 @@ class MemorySizeTest {
   }
 
   @Test
+  void multipliesByDoublesOfEveryShapeAsFlinkDoes() {
+    // factors that print plainly, with an exponent (below 10^-3, from 10^7), as integers, with
+    // 17 significant digits, -0.0; sizes from zero to Long.MAX_VALUE, products that overflow
+    Random random = new Random(12);
+    double[] fixed = {0.0, -0.0, 1.0, 0.1, 0.25, 0.4, 1.5, 3.0, 1e-3, 9.99e-4, 1e-4, 1.0e-12, 1e7, 1.2345e10,
+        0.1f, 0.3f, 0.07f, 1e-19, 123456.789, Double.MIN_VALUE, 0.009999999776482582, Math.PI};
+    for (int i = 0; i < 50_000; i++) {
+      long bytes = i % 50 == 0 ? Long.MAX_VALUE - random.nextInt(3) : random.nextLong() >>> (1 + random.nextInt(63));
+      double factor = switch (i % 5) {
+        case 0 -> fixed[random.nextInt(fixed.length)];
+        case 1 -> random.nextDouble();
+        case 2 -> random.nextDouble() * Math.pow(10, random.nextInt(24) - 12);
+        case 3 -> random.nextInt(1000) / 100.0;
+        default -> (double) random.nextFloat() * random.nextInt(4);
+      };
+      assertThat(safeMultiply(bytes, factor)).as("%d * %s", bytes, factor).isEqualTo(flinkMultiply(bytes, factor));
+    }
+    for (double factor : new double[] {0.4f, 0.1f, 0.1, 0.25, 1e-4, 3.0, 1.2345e7}) { // no BigDecimal for these
+      assertThat(MemorySize.exactProduct(1280L << 20, factor)).as("%s", factor)
+          .isEqualTo(flinkMultiply(1280L << 20, factor));
+    }
+    assertThat(MemorySize.exactProduct(Long.MAX_VALUE, 1.5)).as("overflow").isNegative();
+    assertThatThrownBy(() -> MemorySize.ZERO.multiply(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new org.apache.flink.configuration.MemorySize(0).multiply(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void arithmeticRefusesOverflowAndNegatives() {
     assertThatThrownBy(() -> MemorySize.MAX_VALUE.add(new MemorySize(1)))
         .isInstanceOf(ArithmeticException.class);

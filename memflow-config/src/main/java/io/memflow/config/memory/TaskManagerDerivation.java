@@ -272,7 +272,22 @@ final class TaskManagerDerivation {
           List.of(CPU_CORES.key(), NUM_TASK_SLOTS.key()),
           "set " + CPU_CORES.key() + " to a positive number such as 1.");
     }
-    return BigDecimal.valueOf(cores).setScale(CPU_SCALE, RoundingMode.DOWN).stripTrailingZeros()
-        .doubleValue();
+    return truncateDecimals(cores);
+  }
+
+  /**
+   * {@code value}'s decimal form ({@link Double#toString(double)}) cut after {@value #CPU_SCALE}
+   * decimals, as a double: Flink's {@code BigDecimal.valueOf(value).setScale(8, DOWN)}, done on
+   * the string where it has no exponent (as every core count from 0.001 to 10^7 prints), so that a
+   * run's plan does not initialize {@code BigDecimal} (see {@code MemorySize.multiply}). Both
+   * parse the same decimal to the nearest double.
+   */
+  static double truncateDecimals(double value) {
+    String text = Double.toString(value);
+    int point = text.indexOf('.');
+    if (text.indexOf('E') >= 0 || point < 0) {
+      return BigDecimal.valueOf(value).setScale(CPU_SCALE, RoundingMode.DOWN).stripTrailingZeros().doubleValue();
+    }
+    return Double.parseDouble(text.substring(0, Math.min(text.length(), point + 1 + CPU_SCALE)));
   }
 }
