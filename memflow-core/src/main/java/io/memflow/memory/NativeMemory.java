@@ -29,9 +29,17 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class NativeMemory {
 
-  private static final MethodHandle MALLOC =
-      link("malloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
-  private static final MethodHandle FREE = link("free", FunctionDescriptor.ofVoid(JAVA_LONG));
+  /**
+   * {@code malloc} and {@code free}, linked when first called: pages of the common sizes come from
+   * {@link HugePageChunks} where the kernel offers huge pages, and then a run may never call
+   * them (the three built-in jobs do not, checked with {@code -Xlog:class+init}). Linking a
+   * downcall spins classes at run time, 15-20 ms of CPU each in a fresh JVM.
+   */
+  private static final class Libc {
+    static final MethodHandle MALLOC = link("malloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
+    static final MethodHandle FREE = link("free", FunctionDescriptor.ofVoid(JAVA_LONG));
+  }
+
   private static final AtomicLong BYTES_IN_USE = new AtomicLong();
   /** Page sizes that are cached: the powers of two from 4 KiB to 1 MiB. */
   private static final long MIN_CACHED_PAGE = 4 * 1024;
@@ -42,6 +50,12 @@ final class NativeMemory {
   private static final HugePageChunks[] CHUNKS = new HugePageChunks[21];
 
   static {
+    if (ValueLayout.ADDRESS.byteSize() != Long.BYTES) {
+      throw new IllegalStateException(
+          "memflow needs a 64-bit JVM for off-heap memory; address size is "
+              + ValueLayout.ADDRESS.byteSize()
+              + " bytes");
+    }
     for (long size = MIN_CACHED_PAGE; size <= MAX_CACHED_PAGE; size <<= 1) {
       CACHES[Long.numberOfTrailingZeros(size)] = new NativePageCache(size);
       CHUNKS[Long.numberOfTrailingZeros(size)] = HugePageChunks.forPageSize(size);
@@ -56,12 +70,6 @@ final class NativeMemory {
 
   @SuppressWarnings("restricted") // linking malloc and free is what this class is for
   private static MethodHandle link(String function, FunctionDescriptor descriptor) {
-    if (ValueLayout.ADDRESS.byteSize() != Long.BYTES) {
-      throw new IllegalStateException(
-          "memflow needs a 64-bit JVM for off-heap memory; address size is "
-              + ValueLayout.ADDRESS.byteSize()
-              + " bytes");
-    }
     Linker linker = Linker.nativeLinker();
     SymbolLookup libc = linker.defaultLookup();
     return linker.downcallHandle(
@@ -207,7 +215,7 @@ final class NativeMemory {
   private static long malloc(long bytes) {
     long address;
     try {
-      address = (long) MALLOC.invokeExact(bytes);
+      address = (long) Libc.MALLOC.invokeExact(bytes);
     } catch (Throwable t) {
       throw new IllegalStateException("malloc(" + bytes + ") failed", t);
     }
@@ -223,7 +231,7 @@ final class NativeMemory {
 
   private static void callFree(long address) {
     try {
-      FREE.invokeExact(address);
+      Libc.FREE.invokeExact(address);
     } catch (Throwable t) {
       throw new IllegalStateException("free(" + address + ") failed", t);
     }
