@@ -156,16 +156,13 @@ public record MemorySize(long bytes) implements Comparable<MemorySize> {
 
   /**
    * {@code bytes} times the decimal {@link Double#toString(double) factor} prints, truncated, in
-   * long arithmetic, or -1 where that does not do (NaN and infinities, a product above {@code
-   * Long.MAX_VALUE}, more than 18 decimals), which {@link #multiply} then computes with {@code
-   * BigDecimal} as Flink does. The result is the same; the point is that a run's plan never
+   * long arithmetic, or a negative number where that does not do (NaN and infinities, a product
+   * above {@code Long.MAX_VALUE}, more than 18 decimals), which {@link #multiply} then computes with
+   * {@code BigDecimal} as Flink does. The result is the same; the point is that a run's plan never
    * initializes {@code BigDecimal}, whose class initializer takes 30 ms in a fresh JVM (85 ms
-   * interpreted) and gets a handful of {@code BigInteger} methods compiled by C2 for nothing.
-   *
-   * <p>The printed factor is {@code unscaled * 10^-scale} exactly (at most 17 significant digits,
-   * so {@code unscaled < 10^17}); the product {@code bytes * unscaled} is formed in 128 bits and
-   * divided by {@code 10^scale} bit by bit (remainder and divisor below 2^63, so no step
-   * overflows).
+   * interpreted) and gets a handful of {@code BigInteger} methods compiled by C2 for nothing. The
+   * printed factor is {@code unscaled * 10^-scale} exactly, with at most 17 significant digits, so
+   * {@code unscaled < 10^17}.
    */
   static long exactProduct(long bytes, double factor) {
     String text = Double.toString(factor);
@@ -175,31 +172,39 @@ public record MemorySize(long bytes) implements Comparable<MemorySize> {
     if (!Character.isDigit(digits.charAt(digits.length() - 1)) || point < 0) {
       return -1; // NaN, Infinity
     }
-    long unscaled = Long.parseLong(digits.substring(digits.charAt(0) == '-' ? 1 : 0, point) + digits.substring(point + 1));
-    int scale = digits.length() - point - 1 - (exponentAt < 0 ? 0 : Integer.parseInt(text.substring(exponentAt + 1)));
+    int sign = digits.charAt(0) == '-' ? 1 : 0; // -0.0
+    long unscaled = Long.parseLong(digits.substring(sign, point) + digits.substring(point + 1));
+    int exponent = exponentAt < 0 ? 0 : Integer.parseInt(text.substring(exponentAt + 1));
+    int scale = digits.length() - point - 1 - exponent;
     if (scale <= 0) {
       return scale < -18 ? -1 : multiplyOrMinusOne(multiplyOrMinusOne(bytes, unscaled), POWERS_OF_TEN[-scale]);
     }
     if (scale > 18) {
       return -1;
     }
-    long divisor = POWERS_OF_TEN[scale];
-    long high = Math.multiplyHigh(bytes, unscaled); // both non-negative: the high word is too
-    long low = bytes * unscaled;
+    return quotient(Math.multiplyHigh(bytes, unscaled), bytes * unscaled, POWERS_OF_TEN[scale]);
+  }
+
+  /**
+   * The 128-bit number {@code high * 2^64 + low} ({@code low} unsigned, {@code high >= 0}) divided
+   * by {@code divisor} (0 < divisor < 2^63), truncated, bit by bit; negative if the quotient is
+   * 2^63 or more. The remainder stays below the divisor, so each shifted remainder is below 2^64.
+   */
+  private static long quotient(long high, long low, long divisor) {
     if (high >= divisor) {
       return -1; // a quotient of 64 bits or more
     }
     long remainder = high;
     long quotient = 0;
     for (int bit = 63; bit >= 0; bit--) {
-      remainder = remainder << 1 | (low >>> bit & 1); // below 2 * divisor < 2^64: exact unsigned
+      remainder = remainder << 1 | (low >>> bit & 1);
       quotient <<= 1;
       if (Long.compareUnsigned(remainder, divisor) >= 0) {
         remainder -= divisor;
         quotient |= 1;
       }
     }
-    return quotient; // negative (above Long.MAX_VALUE) means overflow, as -1 does
+    return quotient;
   }
 
   private static long multiplyOrMinusOne(long a, long b) {
