@@ -70,18 +70,14 @@ final class MergeIterator<T> implements RecordIterator<T> {
   private final long[] keyHigh;
   private final long[] keyLow;
 
-  MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator) {
-    this(sources, comparator, UnaryOperator.identity());
-  }
-
   /**
-   * A merge whose sources may return records that share memory with them from {@code next(reuse)};
-   * {@code detach} makes a record that does not, for {@link #next()}.
+   * A merge of {@code sources}, whose records from {@code next(reuse)} may share memory with them;
+   * {@link #next()} detaches such a record with the comparator's serializer.
    */
-  MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator, UnaryOperator<T> detach) {
+  MergeIterator(List<? extends RecordIterator<T>> sources, SortComparator<T> comparator) {
     this.sources = new ArrayList<>(sources);
     this.comparator = comparator;
-    this.detach = detach;
+    this.detach = comparator.serializer()::detach;
     this.keyBytes = Math.clamp(comparator.normalizedKeyLength(), 0, MAX_KEY_BYTES);
     this.keyDecides = keyBytes > 0 && comparator.normalizedKeyDecidesOrder(keyBytes);
     this.keySlot = keyBytes == 0 ? null : MemorySegments.allocateHeap(MAX_KEY_BYTES);

@@ -518,6 +518,6 @@ final class SortPipeline<T> {
       readers.forEach(RunIterator::close);
       throw e;
     }
-    return new MergeIterator<>(readers, comparator, serializer::detach);
+    return new MergeIterator<>(readers, comparator);
   }
 }

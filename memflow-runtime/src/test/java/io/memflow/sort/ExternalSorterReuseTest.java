@@ -23,6 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code RecordIterator.next(reuse)}: rows read back into a few reused objects (the row serializer
@@ -84,9 +86,11 @@ class ExternalSorterReuseTest {
     }
   }
 
-  @Test
-  void recordsFromNextAreNeverOverwrittenWhenMixedWithNextReuse() throws Exception {
-    List<Object[]> values = ExternalSorterRowTest.randomValues(new Random(5), 8000);
+  /** From spilled runs (8000 rows) and from two sorted buffers merged in memory (500 rows, no spill). */
+  @ParameterizedTest(name = "{0} rows")
+  @ValueSource(ints = {500, 8000})
+  void recordsFromNextAreNeverOverwrittenWhenMixedWithNextReuse(int n) throws Exception {
+    List<Object[]> values = ExternalSorterRowTest.randomValues(new Random(5), n);
     List<Object[]> actual = new ArrayList<>();
     List<BinaryRow> kept = new ArrayList<>();
     List<Object[]> keptValues = new ArrayList<>();
