@@ -43,8 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p><b>Design.</b> All pages are taken from the {@link MemoryManager} at {@link Builder#build()}
  * (so {@code add} never waits for memory) and form a pool: two are kept for a spill writer, two
  * more lent to a spill reader while spilled data is read back, the rest feed the {@link AggTable}
- * (open addressing, 8-byte [record address | hash] buckets, doubling at load 3/4, filling up to 7/8 when the pages cannot double it; each group
- * a fixed-layout row updated in place, see {@link AggLayout}). When the pool runs dry, the
+ * (open addressing, 8-byte [record address | hash] buckets, doubling at load 3/4 or, when the
+ * pages cannot double it, filling up to 7/8; each group a fixed-layout row updated in place, see
+ * {@link AggLayout}). When the pool runs dry, the
  * partitions (the low bits of the hash, {@link Builder#partitions}) that hold the most groups,
  * about half of those in memory, are evicted: their partial aggregates go to one file each, the
  * table keeps the other partitions' groups (compacted, see {@link AggTable}), and the evicted
