@@ -89,7 +89,7 @@ public final class Job {
     /** Adds a source stage. */
     public Stage source(String name, int parallelism, RowSchema schema, Source source) {
       Objects.requireNonNull(source, "source");
-      return add(name, parallelism, schema, 0, 0, source, null, List.of());
+      return add(name, parallelism, schema, 0, 0, source, null, List.of(), false);
     }
 
     /**
@@ -123,7 +123,7 @@ public final class Job {
       if (inputs.length == 0) {
         throw new IllegalArgumentException("stage '" + name + "' has no input: use source() for a source");
       }
-      return add(name, parallelism, outputSchema, minManagedPages, weight, null, operators, List.of(inputs));
+      return add(name, parallelism, outputSchema, minManagedPages, weight, null, operators, List.of(inputs), false);
     }
 
     /** A parallel filter: keeps the rows {@code keep} accepts. */
@@ -137,8 +137,8 @@ public final class Job {
     /** A sort of all rows of each subtask by {@code keys} (fields of the input's schema). */
     public Stage sort(String name, Input input, SortField... keys) {
       RowSchema schema = input.stage().outputSchema();
-      return operator(name, parallelismOf(input), schema, SortOperator.MIN_PAGES,
-          () -> new SortOperator(schema, keys), input);
+      return add(name, parallelismOf(input), schema, SortOperator.MIN_PAGES, OPERATOR_WEIGHT, null,
+          () -> new SortOperator(schema, keys), List.of(input), true);
     }
 
     /**
@@ -228,7 +228,7 @@ public final class Job {
     }
 
     private Stage add(String stageName, int parallelism, RowSchema schema, int minManagedPages, int weight,
-        Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
+        Source source, Supplier<? extends Operator> operators, List<Input> inputs, boolean canSpoolInput) {
       Objects.requireNonNull(stageName, "name");
       Objects.requireNonNull(schema, "schema");
       if (parallelism < 1) {
@@ -242,7 +242,7 @@ public final class Job {
         checkInput(stageName, parallelism, input);
       }
       Stage stage = new Stage(stages.size(), stageName, parallelism, schema, minManagedPages, weight, source,
-          operators, inputs);
+          operators, inputs, canSpoolInput);
       stages.add(stage);
       return stage;
     }

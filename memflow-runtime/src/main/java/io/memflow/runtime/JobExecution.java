@@ -21,8 +21,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p><b>Set-up.</b> Subtask {@code i} of every stage runs in slot {@code i % slots} (Flink's slot
  * sharing), so a slot holds at most one subtask per stage. The slot's managed memory is split
- * evenly among its subtasks whose stage uses managed memory: they run at the same time (a
- * pipelined job), so each gets its share for its whole life. Every stage with a consumer gets one
+ * among its subtasks whose stage uses managed memory by their weights: they run at the same time
+ * (a pipelined job), so each gets its share for its whole life. The exception is a sort whose
+ * slot's other memory users all feed it: it spools its input and takes the whole slot after them
+ * ({@link #createTasks()}). Every stage with a consumer gets one
  * {@link ResultPartition} per subtask with one subpartition per consumer subtask; every consumer
  * subtask gets one {@link InputGate} per input, reading its subpartition of every producer.
  *
@@ -117,29 +119,101 @@ final class JobExecution {
    * Creates a task per subtask with its managed-memory share: in each slot, every memory-using
    * subtask gets its stage's minimum pages, and the pages beyond the sum of the minimums are split
    * in proportion to the stages' weights ({@link Stage#managedWeight}).
+   *
+   * <p>A slot whose memory users are a sort and producers of that sort (an aggregation before the
+   * sort of its groups, say) is split in time instead, as Flink splits a slot between pipelined
+   * regions: the sort spools its input to disk ({@link SortOperator#SPOOL_PAGES} pages) while the
+   * producers share the rest, and takes the whole slot once they released theirs ({@link
+   * TaskContext#spoolsInput()}). Only where this gives the sort more pages than its share.
    */
   private void createTasks() {
     int slots = taskManager.slots();
-    int[] weights = new int[slots]; // per slot, the weights of its memory-using subtasks
-    long[] minimums = new long[slots]; // per slot, the sum of their minimum pages
+    long[] minimums = new long[slots]; // per slot, the sum of the minimum pages of its memory users
     for (Stage stage : job.stages()) {
       for (int i = 0; stage.usesManagedMemory() && i < stage.parallelism(); i++) {
-        weights[i % slots] += stage.managedWeight();
         minimums[i % slots] += stage.minManagedPages();
       }
     }
     checkManagedMemory(minimums);
+    Stage[] spooling = new Stage[slots];
+    for (int s = 0; s < slots; s++) {
+      spooling[s] = spoolingSort(s);
+      if (spooling[s] != null && !spoolingPays(s, spooling[s])) {
+        spooling[s] = null;
+      }
+    }
     for (Stage stage : job.stages()) {
       for (int i = 0; i < stage.parallelism(); i++) {
         int slot = i % slots;
         MemoryManager manager = taskManager.memoryManager(slot);
-        long share = 0;
-        if (stage.usesManagedMemory()) {
-          long spare = manager.budget() / manager.pageSize() - minimums[slot];
-          share = (stage.minManagedPages() + spare * stage.managedWeight() / weights[slot]) * manager.pageSize();
-        }
+        boolean spools = spooling[slot] == stage;
+        long share = !stage.usesManagedMemory() ? 0
+            : spools ? manager.budget() : pages(stage, slot, spooling[slot]) * manager.pageSize();
         tasks.add(new Task(this, stage, new TaskContext(stage.name(), i, stage.parallelism(), slot,
-            manager, share, taskManager.spillManager())));
+            manager, share, taskManager.spillManager(), spools ? () -> awaitOthersReleased(slot, stage) : null)));
+      }
+    }
+  }
+
+  /**
+   * The pages of {@code stage}'s memory-using subtask in {@code slot}: its minimum and its weight's
+   * part of the rest, among the slot's other memory users except {@code spooling} (null: none),
+   * which holds only its spool pages meanwhile.
+   */
+  private long pages(Stage stage, int slot, Stage spooling) {
+    long reserved = 0;
+    int weights = 0;
+    for (Stage user : memoryUsingStages(slot)) {
+      reserved += user == spooling ? SortOperator.SPOOL_PAGES : user.minManagedPages();
+      weights += user == spooling ? 0 : user.managedWeight();
+    }
+    MemoryManager manager = taskManager.memoryManager(slot);
+    long spare = manager.budget() / manager.pageSize() - reserved;
+    return stage.minManagedPages() + spare * stage.managedWeight() / weights;
+  }
+
+  /** Whether the sort gets more pages spooling (the slot less the spool) than with its share. */
+  private boolean spoolingPays(int slot, Stage sort) {
+    MemoryManager manager = taskManager.memoryManager(slot);
+    return manager.budget() / manager.pageSize() - SortOperator.SPOOL_PAGES > pages(sort, slot, null);
+  }
+
+  /**
+   * The sort that may spool its input in {@code slot}: a stage that can ({@link
+   * Stage#canSpoolInput}) whose slot's other memory users (at least one) are all its producers,
+   * directly or further up; null if there is none.
+   */
+  private Stage spoolingSort(int slot) {
+    List<Stage> users = memoryUsingStages(slot);
+    for (Stage candidate : users) {
+      if (candidate.canSpoolInput() && users.size() > 1
+          && users.stream().allMatch(u -> u == candidate || producesFor(u, candidate))) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  /** The stages with a memory-using subtask in {@code slot}. */
+  private List<Stage> memoryUsingStages(int slot) {
+    return job.stages().stream().filter(s -> s.usesManagedMemory() && slot < s.parallelism()).toList();
+  }
+
+  /** Whether {@code producer}'s rows reach {@code consumer}, directly or through other stages. */
+  private static boolean producesFor(Stage producer, Stage consumer) {
+    for (Input input : consumer.inputs()) {
+      if (input.stage() == producer || producesFor(producer, input.stage())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Waits until every memory-using subtask of {@code slot} but {@code spooling}'s has released its memory. */
+  private void awaitOthersReleased(int slot, Stage spooling) throws InterruptedException {
+    for (Task task : tasks) {
+      if (task.context().slot() == slot && task.stage() != spooling && task.stage().usesManagedMemory()) {
+        task.awaitReleased();
       }
     }
   }

@@ -22,9 +22,10 @@ public final class Stage {
   private final Source source;
   private final Supplier<? extends Operator> operators;
   private final List<Input> inputs;
+  private final boolean canSpoolInput;
 
   Stage(int id, String name, int parallelism, RowSchema outputSchema, int minManagedPages, int managedWeight,
-      Source source, Supplier<? extends Operator> operators, List<Input> inputs) {
+      Source source, Supplier<? extends Operator> operators, List<Input> inputs, boolean canSpoolInput) {
     this.id = id;
     this.name = name;
     this.parallelism = parallelism;
@@ -35,6 +36,7 @@ public final class Stage {
     this.source = source;
     this.operators = operators;
     this.inputs = List.copyOf(inputs);
+    this.canSpoolInput = canSpoolInput;
   }
 
   /** The stage's name, unique in its job. */
@@ -78,6 +80,14 @@ public final class Stage {
   /** Whether it is a source. */
   public boolean isSource() {
     return source != null;
+  }
+
+  /**
+   * Whether its operator can spool its input to disk and take its memory once the input ended
+   * (a sort: {@link TaskContext#spoolsInput()}).
+   */
+  boolean canSpoolInput() {
+    return canSpoolInput;
   }
 
   int id() {

@@ -6,6 +6,7 @@ import io.memflow.network.InputGate;
 import io.memflow.network.ResultPartition;
 import io.memflow.row.BinaryRow;
 import java.io.IOException;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * One subtask of a stage: reads its inputs in order into its operator (or runs its source) and
@@ -34,6 +35,8 @@ final class Task implements Runnable {
   private boolean isChainedProducer;
   /** The operator while open; null for a source, before open and after close. */
   private Operator operator;
+  /** Opens once the operator is closed and its memory released (on success and on failure). */
+  private final CountDownLatch released = new CountDownLatch(1);
 
   Task(JobExecution execution, Stage stage, TaskContext context) {
     this.execution = execution;
@@ -59,6 +62,11 @@ final class Task implements Runnable {
   long backpressureNanos() {
     ResultPartition p = partition;
     return p == null ? 0 : p.backpressureNanos();
+  }
+
+  /** Waits until this task's operator has closed and its managed memory is back in the slot. */
+  void awaitReleased() throws InterruptedException {
+    released.await();
   }
 
   void setGate(int input, InputGate gate) {
@@ -108,6 +116,7 @@ final class Task implements Runnable {
     } finally {
       closeOperator();
       releaseLeftovers();
+      released.countDown();
       metrics.end();
     }
   }
@@ -128,6 +137,7 @@ final class Task implements Runnable {
     } finally {
       closeOperator();
       releaseLeftovers();
+      released.countDown();
       metrics.end();
     }
   }

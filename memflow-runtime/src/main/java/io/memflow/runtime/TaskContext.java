@@ -21,9 +21,25 @@ public final class TaskContext {
   private final long managedMemoryBytes;
   private final SpillManager spillManager;
   private final TaskOwner owner;
+  private final SlotRelease slotRelease;
+
+  /** Waits until the other memory users of the slot have given their memory back. */
+  @FunctionalInterface
+  interface SlotRelease {
+    void await() throws InterruptedException;
+  }
 
   TaskContext(String stageName, int subtask, int parallelism, int slot, MemoryManager memoryManager,
       long managedMemoryBytes, SpillManager spillManager) {
+    this(stageName, subtask, parallelism, slot, memoryManager, managedMemoryBytes, spillManager, null);
+  }
+
+  /**
+   * A context whose subtask spools its input ({@link #spoolsInput()}) when {@code slotRelease} is
+   * not null: its share is then the slot's memory once {@code slotRelease} returned.
+   */
+  TaskContext(String stageName, int subtask, int parallelism, int slot, MemoryManager memoryManager,
+      long managedMemoryBytes, SpillManager spillManager, SlotRelease slotRelease) {
     this.stageName = stageName;
     this.subtask = subtask;
     this.parallelism = parallelism;
@@ -32,6 +48,7 @@ public final class TaskContext {
     this.managedMemoryBytes = managedMemoryBytes;
     this.spillManager = spillManager;
     this.owner = new TaskOwner(stageName + "#" + subtask);
+    this.slotRelease = slotRelease;
   }
 
   /** The name of the stage. */
@@ -67,6 +84,25 @@ public final class TaskContext {
   /** Where operators spill; files are deleted by their owners (and by the task manager at close). */
   public SpillManager spillManager() {
     return spillManager;
+  }
+
+  /**
+   * Whether the subtask is to spool its input to disk and take its memory only after {@link
+   * #awaitSlotMemory()}: every other memory user of its slot is one of its producers, which give
+   * their memory back once its input has ended (see {@code SortOperator}).
+   */
+  boolean spoolsInput() {
+    return slotRelease != null;
+  }
+
+  /**
+   * Waits until every other memory user of the slot has closed and released its memory; for a
+   * subtask that {@link #spoolsInput()}, after its input ended. Interrupted when the job fails.
+   */
+  void awaitSlotMemory() throws InterruptedException {
+    if (slotRelease != null) {
+      slotRelease.await();
+    }
   }
 
   /** The owner under which the subtask's pages and reservations are accounted. */

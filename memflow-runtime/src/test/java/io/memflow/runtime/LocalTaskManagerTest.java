@@ -500,6 +500,172 @@ class LocalTaskManagerTest {
     assertAllReleased();
   }
 
+  /**
+   * Passes rows on, records each subtask's managed-memory share and holds all of it until it
+   * closes, which takes a while after its last row (so a consumer that does not wait for the memory
+   * finds it taken); a memory user of weight 8.
+   */
+  private static Stage recordingShares(Job.Builder job, Input input, Map<Integer, Long> shares) {
+    return job.operator("memory", 2, input.stage().outputSchema(), 1, () -> new Operator() {
+      private TaskContext context;
+      private List<io.memflow.memory.MemorySegment> pages = List.of();
+
+      @Override
+      public void open(TaskContext context) throws Exception {
+        this.context = context;
+        shares.put(context.subtask(), context.managedMemoryBytes());
+        int count = (int) (context.managedMemoryBytes() / context.memoryManager().pageSize());
+        pages = context.memoryManager().allocatePages(context.owner(), count);
+      }
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) throws Exception {
+        out.collect(row);
+      }
+
+      @Override
+      public void close() {
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        context.memoryManager().release(pages);
+      }
+    }, input);
+  }
+
+  /**
+   * A sort whose slot's other memory user feeds it spools its input and sorts with the whole slot
+   * afterwards: that producer had its slot but the spool pages, as much as the producer alone in
+   * the other slot, where a shared slot would have given it half; the whole input went through
+   * the spool, and the output is sorted and complete.
+   */
+  @Test
+  void aSortAfterItsProducersSpoolsAndThenTakesTheWholeSlot() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    long rows = 100_000;
+    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("spool");
+    Stage src = job.source("orders", 2, ORDERS, orders(rows));
+    Stage memory = recordingShares(job, Input.hash(src, 1), shares);
+    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3), SortField.ascending(0));
+    job.sink("sink", 1, Input.forward(sorted), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    long budget = taskManager.memoryManager(0).budget();
+    int page = taskManager.memoryManager(0).pageSize();
+    assertThat(shares).containsEntry(1, budget).containsEntry(0, budget - SortOperator.SPOOL_PAGES * page);
+    assertThat(result.spilledBytes()).as("the spool holds every row").isGreaterThan(rows * 20);
+    assertThat(sink.rows).hasSize((int) rows);
+    for (int i = 1; i < sink.rows.size(); i++) {
+      BinaryRow a = sink.rows.get(i - 1);
+      BinaryRow b = sink.rows.get(i);
+      assertThat(a.getLong(3) < b.getLong(3) || a.getLong(3) == b.getLong(3) && a.getLong(0) < b.getLong(0))
+          .as("row %d in order", i).isTrue();
+    }
+    assertThat(result.slots()).allSatisfy(slot -> assertThat(slot.peakBytes()).isLessThanOrEqualTo(budget));
+    assertThat(result.leaks()).isEmpty();
+    assertAllReleased();
+  }
+
+  /** A sort right after a source (no memory user feeds it) keeps its share and sorts as rows come. */
+  @Test
+  void aSortWithoutMemoryUsingProducersDoesNotSpool() throws Exception {
+    taskManager = taskManager("8m", 1, temp);
+    Job.Builder job = Job.builder("no-spool");
+    Stage src = job.source("orders", 1, ORDERS, orders(20_000));
+    Stage sorted = job.sort("sorted", Input.forward(src), SortField.ascending(3));
+    job.sink("sink", 1, Input.forward(sorted), () -> (i, row, out) -> {});
+
+    JobResult result = taskManager.execute(job.build());
+
+    assertThat(result.spilledBytes()).as("20,000 rows fit 8 MiB").isZero();
+    assertAllReleased();
+  }
+
+  /** A sort sharing its slot with a memory user that does not feed it keeps its share. */
+  @Test
+  void aSortBesideAMemoryUserItDoesNotReadKeepsItsShare() throws Exception {
+    taskManager = taskManager("8m", 1, temp);
+    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Job.Builder job = Job.builder("beside");
+    Stage customers = job.source("customers", 1, CUSTOMERS, customers());
+    Stage sortedCustomers = job.sort("sorted", Input.forward(customers), SortField.ascending(0));
+    Stage orders = job.source("orders", 1, ORDERS, orders(20_000));
+    Stage memory = job.operator("memory", 1, ORDERS, 1, () -> new Operator() {
+      @Override
+      public void open(TaskContext context) {
+        shares.put(0, context.managedMemoryBytes());
+      }
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) throws Exception {
+        out.collect(row);
+      }
+    }, Input.forward(orders));
+    Stage join = job.join("join", 1, Input.forward(sortedCustomers), new int[] {0}, Input.forward(memory),
+        new int[] {1}, JoinType.INNER);
+    job.sink("sink", 1, Input.forward(join), () -> (i, row, out) -> {});
+
+    JobResult result = taskManager.execute(job.build());
+
+    assertThat(result.leaks()).isEmpty();
+    long budget = taskManager.memoryManager(0).budget();
+    assertThat(shares.get(0)).as("a third of the slot, beside the sort and the join").isLessThan(budget / 2);
+    assertAllReleased();
+  }
+
+  /** A producer failing while the sort spools fails the job with its cause; the spool is deleted. */
+  @Test
+  void aProducerFailingWhileTheSortSpoolsReleasesEverything() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    Job.Builder job = Job.builder("spool-failing");
+    Stage src = job.source("orders", 2, ORDERS, orders(200_000));
+    Stage memory = job.operator("memory", 2, ORDERS, 1, () -> new Operator() {
+      long seen;
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) throws Exception {
+        if (++seen == 60_000) {
+          throw new IllegalStateException("producer broke");
+        }
+        out.collect(row);
+      }
+    }, Input.hash(src, 1));
+    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3));
+    job.sink("sink", 1, Input.forward(sorted), () -> (i, row, out) -> {});
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasMessageContaining("memory#")
+        .hasRootCauseMessage("producer broke");
+    assertAllReleased();
+  }
+
+  /** A full disk while the sort spools its input fails the job naming the sort; nothing stays. */
+  @Test
+  void aFullDiskWhileTheSortSpoolsFailsTheJobAndLeavesNoFiles() throws Exception {
+    Configuration config = Configuration.empty().with("taskmanager.memory.process.size", "1g")
+        .with("taskmanager.memory.managed.size", "8m").with("taskmanager.numberOfTaskSlots", "2");
+    taskManager = LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
+        .tempDirectories(List.of(temp)).fileOpener(diskFullAfter(1 << 20)).build();
+    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Job.Builder job = Job.builder("spool-disk-full");
+    Stage src = job.source("orders", 2, ORDERS, orders(200_000));
+    Stage memory = recordingShares(job, Input.hash(src, 1), shares);
+    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3));
+    job.sink("sink", 1, Input.forward(sorted), () -> (i, row, out) -> {});
+
+    assertThatThrownBy(() -> taskManager.execute(job.build()))
+        .isInstanceOf(JobFailedException.class)
+        .hasMessageContaining("sorted#0")
+        .rootCause().hasMessageContaining("No space left on device");
+    assertAllReleased();
+  }
+
   @Test
   void aJobRunTwiceLeavesNoGrowth() throws Exception {
     taskManager = taskManager("4m", 2, temp);
