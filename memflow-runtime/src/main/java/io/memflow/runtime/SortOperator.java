@@ -109,7 +109,7 @@ final class SortOperator implements Operator {
     BinaryRow row = new BinaryRow(schema);
     try (SpillReader reader = context.spillManager().openReader(spool, spoolPages)) {
       for (long i = 0; i < spooledRows; i++) {
-        sorter.write(serializer.deserialize(row, reader));
+        sorter.write(serializer.deserializeTransient(row, reader)); // copied by the sorter at once
       }
     }
     spool.delete();
