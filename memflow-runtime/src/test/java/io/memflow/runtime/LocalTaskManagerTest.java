@@ -571,6 +571,26 @@ class LocalTaskManagerTest {
     assertAllReleased();
   }
 
+  /** A spooling sort whose input is empty emits nothing and leaves nothing behind. */
+  @Test
+  void aSpoolingSortOfNoRowsEmitsNothing() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("spool-empty");
+    Stage src = job.source("orders", 2, ORDERS, orders(0));
+    Stage memory = recordingShares(job, Input.hash(src, 1), shares);
+    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3));
+    job.sink("sink", 1, Input.forward(sorted), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    assertThat(shares.get(0)).as("spooled").isLessThan(shares.get(1));
+    assertThat(sink.rows).isEmpty();
+    assertThat(result.leaks()).isEmpty();
+    assertAllReleased();
+  }
+
   /** A sort right after a source (no memory user feeds it) keeps its share and sorts as rows come. */
   @Test
   void aSortWithoutMemoryUsingProducersDoesNotSpool() throws Exception {
