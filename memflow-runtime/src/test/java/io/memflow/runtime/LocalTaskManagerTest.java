@@ -8,6 +8,7 @@ import io.memflow.config.memory.MemoryPlanner;
 import io.memflow.hash.AggregateFunction;
 import io.memflow.hash.JoinType;
 import io.memflow.io.FileOpener;
+import io.memflow.memory.MemorySegment;
 import io.memflow.memory.MemorySegments;
 import io.memflow.row.BinaryRow;
 import io.memflow.row.FieldType;
@@ -25,6 +26,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -309,7 +312,7 @@ class LocalTaskManagerTest {
   void chainedStagesRunInTheProducersThreadAndKeepTheirOwnMetrics() throws Exception {
     taskManager = taskManager("8m", 2, temp);
     long rows = 200_000;
-    Map<String, String> threads = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<String, String> threads = new ConcurrentHashMap<>();
     Collecting sink = new Collecting();
     Job.Builder job = Job.builder("chain");
     Stage src = job.source("orders", 2, ORDERS, (ctx, out) -> {
@@ -484,10 +487,7 @@ class LocalTaskManagerTest {
 
   @Test
   void aFullDiskWhileSpillingFailsTheJobAndLeavesNoFiles() throws Exception {
-    Configuration config = Configuration.empty().with("taskmanager.memory.process.size", "1g")
-        .with("taskmanager.memory.managed.size", "1m").with("taskmanager.numberOfTaskSlots", "1");
-    taskManager = LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
-        .tempDirectories(List.of(temp)).fileOpener(diskFullAfter(3 << 20)).build();
+    taskManager = diskFullTaskManager("1m", 1, 3 << 20);
     Job.Builder job = Job.builder("disk-full");
     Stage src = job.source("orders", 1, ORDERS, orders(400_000));
     Stage sorted = job.sort("sorted", Input.forward(src), SortField.ascending(3));
@@ -505,10 +505,10 @@ class LocalTaskManagerTest {
    * closes, which takes a while after its last row (so a consumer that does not wait for the memory
    * finds it taken); a memory user of weight 8.
    */
-  private static Stage recordingShares(Job.Builder job, Input input, Map<Integer, Long> shares) {
-    return job.operator("memory", 2, input.stage().outputSchema(), 1, () -> new Operator() {
+  private static Stage recordingShares(Job.Builder job, int parallelism, Input input, Map<Integer, Long> shares) {
+    return job.operator("memory", parallelism, input.stage().outputSchema(), 1, () -> new Operator() {
       private TaskContext context;
-      private List<io.memflow.memory.MemorySegment> pages = List.of();
+      private List<MemorySegment> pages = List.of();
 
       @Override
       public void open(TaskContext context) throws Exception {
@@ -535,6 +535,17 @@ class LocalTaskManagerTest {
     }, input);
   }
 
+  /** Orders of two subtasks through {@link #recordingShares}, sorted together by amount and id, into {@code sink}. */
+  private static Job spoolingJob(String name, long rows, Map<Integer, Long> shares,
+      Supplier<Operator> sink) {
+    Job.Builder job = Job.builder(name);
+    Stage src = job.source("orders", 2, ORDERS, orders(rows));
+    Stage memory = recordingShares(job, 2, Input.hash(src, 1), shares);
+    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3), SortField.ascending(0));
+    job.sink("sink", 1, Input.forward(sorted), sink);
+    return job.build();
+  }
+
   /**
    * A sort whose slot's other memory user feeds it spools its input and sorts with the whole slot
    * afterwards: that producer had its slot but the spool pages, as much as the producer alone in
@@ -545,15 +556,9 @@ class LocalTaskManagerTest {
   void aSortAfterItsProducersSpoolsAndThenTakesTheWholeSlot() throws Exception {
     taskManager = taskManager("8m", 2, temp);
     long rows = 100_000;
-    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, Long> shares = new ConcurrentHashMap<>();
     Collecting sink = new Collecting();
-    Job.Builder job = Job.builder("spool");
-    Stage src = job.source("orders", 2, ORDERS, orders(rows));
-    Stage memory = recordingShares(job, Input.hash(src, 1), shares);
-    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3), SortField.ascending(0));
-    job.sink("sink", 1, Input.forward(sorted), sink::operator);
-
-    JobResult result = taskManager.execute(job.build());
+    JobResult result = taskManager.execute(spoolingJob("spool", rows, shares, sink::operator));
 
     long budget = taskManager.memoryManager(0).budget();
     int page = taskManager.memoryManager(0).pageSize();
@@ -575,15 +580,9 @@ class LocalTaskManagerTest {
   @Test
   void aSpoolingSortOfNoRowsEmitsNothing() throws Exception {
     taskManager = taskManager("8m", 2, temp);
-    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, Long> shares = new ConcurrentHashMap<>();
     Collecting sink = new Collecting();
-    Job.Builder job = Job.builder("spool-empty");
-    Stage src = job.source("orders", 2, ORDERS, orders(0));
-    Stage memory = recordingShares(job, Input.hash(src, 1), shares);
-    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3));
-    job.sink("sink", 1, Input.forward(sorted), sink::operator);
-
-    JobResult result = taskManager.execute(job.build());
+    JobResult result = taskManager.execute(spoolingJob("spool-empty", 0, shares, sink::operator));
 
     assertThat(shares.get(0)).as("spooled").isLessThan(shares.get(1));
     assertThat(sink.rows).isEmpty();
@@ -610,22 +609,12 @@ class LocalTaskManagerTest {
   @Test
   void aSortBesideAMemoryUserItDoesNotReadKeepsItsShare() throws Exception {
     taskManager = taskManager("8m", 1, temp);
-    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
+    Map<Integer, Long> shares = new ConcurrentHashMap<>();
     Job.Builder job = Job.builder("beside");
     Stage customers = job.source("customers", 1, CUSTOMERS, customers());
     Stage sortedCustomers = job.sort("sorted", Input.forward(customers), SortField.ascending(0));
     Stage orders = job.source("orders", 1, ORDERS, orders(20_000));
-    Stage memory = job.operator("memory", 1, ORDERS, 1, () -> new Operator() {
-      @Override
-      public void open(TaskContext context) {
-        shares.put(0, context.managedMemoryBytes());
-      }
-
-      @Override
-      public void process(int input, BinaryRow row, Collector out) throws Exception {
-        out.collect(row);
-      }
-    }, Input.forward(orders));
+    Stage memory = recordingShares(job, 1, Input.forward(orders), shares);
     Stage join = job.join("join", 1, Input.forward(sortedCustomers), new int[] {0}, Input.forward(memory),
         new int[] {1}, JoinType.INNER);
     job.sink("sink", 1, Input.forward(join), () -> (i, row, out) -> {});
@@ -668,18 +657,10 @@ class LocalTaskManagerTest {
   /** A full disk while the sort spools its input fails the job naming the sort; nothing stays. */
   @Test
   void aFullDiskWhileTheSortSpoolsFailsTheJobAndLeavesNoFiles() throws Exception {
-    Configuration config = Configuration.empty().with("taskmanager.memory.process.size", "1g")
-        .with("taskmanager.memory.managed.size", "8m").with("taskmanager.numberOfTaskSlots", "2");
-    taskManager = LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
-        .tempDirectories(List.of(temp)).fileOpener(diskFullAfter(1 << 20)).build();
-    Map<Integer, Long> shares = new java.util.concurrent.ConcurrentHashMap<>();
-    Job.Builder job = Job.builder("spool-disk-full");
-    Stage src = job.source("orders", 2, ORDERS, orders(200_000));
-    Stage memory = recordingShares(job, Input.hash(src, 1), shares);
-    Stage sorted = job.sort("sorted", Input.global(memory), SortField.ascending(3));
-    job.sink("sink", 1, Input.forward(sorted), () -> (i, row, out) -> {});
-
-    assertThatThrownBy(() -> taskManager.execute(job.build()))
+    taskManager = diskFullTaskManager("8m", 2, 1 << 20);
+    Map<Integer, Long> shares = new ConcurrentHashMap<>();
+    assertThatThrownBy(() -> taskManager.execute(spoolingJob("spool-disk-full", 200_000, shares,
+        () -> (i, row, out) -> {})))
         .isInstanceOf(JobFailedException.class)
         .hasMessageContaining("sorted#0")
         .rootCause().hasMessageContaining("No space left on device");
@@ -736,6 +717,15 @@ class LocalTaskManagerTest {
     try (Stream<Path> files = Files.list(temp)) {
       assertThat(files).isEmpty();
     }
+  }
+
+  /** A task manager whose spill files together take {@code bytes} bytes, then fail every write. */
+  private LocalTaskManager diskFullTaskManager(String managed, int slots, long bytes) {
+    Configuration config = Configuration.empty().with("taskmanager.memory.process.size", "1g")
+        .with("taskmanager.memory.managed.size", managed)
+        .with("taskmanager.numberOfTaskSlots", Integer.toString(slots));
+    return LocalTaskManager.builder(MemoryPlanner.planTaskManager(config))
+        .tempDirectories(List.of(temp)).fileOpener(diskFullAfter(bytes)).build();
   }
 
   /** An opener of spill channels that together accept {@code bytes} bytes, then fail every write. */
