@@ -29,14 +29,9 @@ public final class TaskContext {
     void await() throws InterruptedException;
   }
 
-  TaskContext(String stageName, int subtask, int parallelism, int slot, MemoryManager memoryManager,
-      long managedMemoryBytes, SpillManager spillManager) {
-    this(stageName, subtask, parallelism, slot, memoryManager, managedMemoryBytes, spillManager, null);
-  }
-
   /**
-   * A context whose subtask spools its input ({@link #spoolsInput()}) when {@code slotRelease} is
-   * not null: its share is then the slot's memory once {@code slotRelease} returned.
+   * A subtask's context; with {@code slotRelease} not null, the subtask spools its input ({@link
+   * #spoolsInput()}) and its share is the slot's memory once {@code slotRelease} returned.
    */
   TaskContext(String stageName, int subtask, int parallelism, int slot, MemoryManager memoryManager,
       long managedMemoryBytes, SpillManager spillManager, SlotRelease slotRelease) {
