@@ -1,7 +1,11 @@
 package io.memflow.hash;
 
 import io.memflow.memory.MemorySegment;
+import io.memflow.memory.MemorySegments;
 import io.memflow.row.BinaryRow;
+import io.memflow.serialization.SortComparator;
+import io.memflow.sort.IndexedSortable;
+import io.memflow.sort.RadixSort;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -70,6 +74,7 @@ final class AggTable {
   /** The offset in a record of the last 8 bytes of its fixed part (keys and accumulators). */
   private final int lastFixedWord;
   private int bucketBits;
+  private boolean ordered; // after sortGroups: buckets [0, size) are the groups in order
   private int size;
   private int recordEnd; // free offset in the last record page
   private long recordBytes;
@@ -347,7 +352,7 @@ final class AggTable {
 
   /** The capacity in buckets. */
   long capacity() {
-    return 1L << bucketBits;
+    return ordered ? size : 1L << bucketBits;
   }
 
   /** The bucket value at {@code index} (0 if empty): its low 32 bits are the hash. */
@@ -408,6 +413,166 @@ final class AggTable {
   }
 
   /**
+   * Lays the groups out in the order of {@code order}, a comparator over group rows: afterwards
+   * {@link #capacity()} is the number of groups and {@link #bucketAt} of {@code 0, 1, ...} gives
+   * them in that order. This destroys the hash index: only {@link #clear()} may follow.
+   *
+   * <p><b>How, in place.</b> The sort needs no page: the bucket area, at least 4/3 as many
+   * buckets as groups, becomes an index of one 8-byte entry per group, the record's address + 1
+   * in the high half (as in a bucket) and a 32-bit prefix of the group's order in the low half:
+   * 32 bits of its normalized key ({@link SortComparator#putNormalizedKey}, whose unsigned order
+   * agrees with {@code order}) from the first bit in which the groups' keys differ ({@link
+   * KeyWindow}). Where the keys' range fits 32 bits (integer keys within four billion of each
+   * other) the prefix tells every two groups apart, so the full comparison, which reads two
+   * records at random, is only asked for ties. Two passes read the records in address order
+   * (sequentially): the range of the keys, then the entries. {@link RadixSort} sorts the entries
+   * on the prefix's four bytes, ties by {@code order}.
+   */
+  void sortGroups(SortComparator<BinaryRow> order) {
+    KeyWindow window = new KeyWindow(order);
+    forEachLiveRecord(window::widen);
+    long[] next = {0};
+    forEachLiveRecord(address -> setBucketValue(next[0]++, (long) (address + 1) << 32 | window.prefix(address)));
+    ordered = true;
+    RadixSort.sort(new GroupIndex(order));
+  }
+
+  /**
+   * The 32 bits of the groups' normalized keys (their first 16 bytes, as an unsigned 128-bit
+   * number) after the bits that all groups share: where the keys begin alike (a null byte, the
+   * high bytes of small integers), the prefix starts where they differ. Taking bits of a number
+   * after a run of bits all of them share never orders two of them against their order.
+   */
+  private final class KeyWindow {
+    private final SortComparator<BinaryRow> order;
+    private final int keyBytes;
+    private final MemorySegment key = MemorySegments.allocateHeap(2 * Long.BYTES);
+    private long minHigh = -1L;
+    private long minLow = -1L;
+    private long maxHigh;
+    private long maxLow;
+    private long high;
+    private long low;
+
+    KeyWindow(SortComparator<BinaryRow> order) {
+      this.order = order;
+      this.keyBytes = Math.min(2 * Long.BYTES, order.normalizedKeyLength());
+    }
+
+    /** Widens the range by the group at {@code address}. */
+    void widen(int address) {
+      read(address);
+      if (Long.compareUnsigned(high, minHigh) < 0 || high == minHigh && Long.compareUnsigned(low, minLow) < 0) {
+        minHigh = high;
+        minLow = low;
+      }
+      if (Long.compareUnsigned(high, maxHigh) > 0 || high == maxHigh && Long.compareUnsigned(low, maxLow) > 0) {
+        maxHigh = high;
+        maxLow = low;
+      }
+    }
+
+    /** The prefix of the group at {@code address}: its 32 key bits after those every group shares. */
+    long prefix(int address) {
+      read(address);
+      long differ = minHigh ^ maxHigh;
+      int shared = differ != 0 ? Long.numberOfLeadingZeros(differ)
+          : Long.SIZE + Long.numberOfLeadingZeros(minLow ^ maxLow);
+      long top = shared == 0 ? high
+          : shared < Long.SIZE ? high << shared | low >>> (Long.SIZE - shared)
+          : shared < 2 * Long.SIZE ? low << (shared - Long.SIZE) : 0L;
+      return top >>> Integer.SIZE;
+    }
+
+    private void read(int address) {
+      key.putLong(0, 0L);
+      key.putLong(Long.BYTES, 0L);
+      if (keyBytes > 0) {
+        order.putNormalizedKey(pointGroup((long) (address + 1) << 32), key, 0, keyBytes);
+      }
+      high = key.getLongBigEndian(0);
+      low = key.getLongBigEndian(Long.BYTES);
+    }
+  }
+
+  /** Calls {@code action} with the address of every live record, in address order. */
+  private void forEachLiveRecord(java.util.function.IntConsumer action) {
+    for (int p = 0, pages = recordPages.size(); p < pages; p++) {
+      MemorySegment page = recordPages.get(p);
+      int end = p == pages - 1 ? recordEnd : pageSize;
+      for (int at = 0; at < end; ) {
+        int header = page.getInt(at);
+        if (header == 0) {
+          break; // the rest of this page holds no record
+        }
+        if (header > 0) {
+          action.accept(p << pageShift | at);
+        }
+        at += recordBytes(header < 0 ? ~header : header);
+      }
+    }
+  }
+
+  /** The groups' entries after {@link #sortGroups} fills them, as {@link RadixSort} sorts them. */
+  private final class GroupIndex implements IndexedSortable {
+    private final SortComparator<BinaryRow> order;
+    private final BinaryRow left = new BinaryRow(layout.partialSchema());
+    private final BinaryRow right = new BinaryRow(layout.partialSchema());
+
+    GroupIndex(SortComparator<BinaryRow> order) {
+      this.order = order;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public int comparePrefix(int i, int j) {
+      return Integer.compareUnsigned((int) bucket(i), (int) bucket(j));
+    }
+
+    @Override
+    public int compare(int i, int j) {
+      int byPrefix = comparePrefix(i, j);
+      if (byPrefix != 0) {
+        return byPrefix;
+      }
+      pointTo(bucket(i), left);
+      pointTo(bucket(j), right);
+      return order.compare(left, right);
+    }
+
+    @Override
+    public void swap(int i, int j) {
+      long at = bucket(i);
+      setBucketValue(i, bucket(j));
+      setBucketValue(j, at);
+    }
+
+    @Override
+    public boolean hasPrefix() {
+      return true;
+    }
+
+    @Override
+    public int prefixLength() {
+      return Integer.BYTES;
+    }
+
+    @Override
+    public int prefixByte(int i, int k) {
+      return (int) (bucket(i) >>> (Integer.SIZE - Byte.SIZE * (k + 1))) & 0xFF;
+    }
+
+    @Override
+    public boolean prefixDecidesOrder() {
+      return false; // a tie is two groups in one prefix, never two equal keys
+    }
+  }
+
+  /**
    * Drops the dead records (see the class comment): the live ones move to the front of the record
    * area in address order, the record pages left empty go back to the pool, and the buckets (the
    * capacity unchanged) are rebuilt, as are the size and the partition sizes. Valid after {@link
@@ -465,6 +630,7 @@ final class AggTable {
 
   /** Empties the table: every page back to the pool but one zeroed bucket page. */
   void clear() {
+    ordered = false;
     MemorySegment first = bucketPages.removeFirst();
     bucketPages.forEach(pool::push);
     recordPages.forEach(pool::push);

@@ -14,6 +14,9 @@ import io.memflow.row.KeyFields;
 import io.memflow.row.RowIterator;
 import io.memflow.row.RowSchema;
 import io.memflow.row.RowWriter;
+import io.memflow.row.SortComparators;
+import io.memflow.row.SortField;
+import io.memflow.serialization.SortComparator;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -141,6 +144,9 @@ public final class HashAggregator implements AutoCloseable {
   private final RowWriter outputWriter;
   /** Whether {@link #add} takes partial rows ({@link Builder#mergePartials()}) rather than input rows. */
   private final boolean mergingInput;
+  /** The order of the groups' keys, if asked to emit in it ({@link Builder#emitInKeyOrder()}); else null. */
+  private final SortComparator<BinaryRow> keyOrder;
+  private boolean inKeyOrder;
   /** The schema of the rows {@link #add} takes: the input schema, or the partial schema when merging. */
   private final RowSchema addSchema;
   private final KeyFields addKey;
@@ -177,6 +183,7 @@ public final class HashAggregator implements AutoCloseable {
     this.table = new AggTable(layout, pool, manager.pageSize(), partitions);
     table.open();
     this.mergingInput = b.mergePartials;
+    this.keyOrder = b.keyOrder ? keyOrder(layout) : null;
     this.addSchema = mergingInput ? layout.partialSchema() : layout.inputKey().schema();
     this.addKey = mergingInput ? layout.partialKey() : layout.inputKey();
     this.knownSchema = addSchema;
@@ -400,6 +407,9 @@ public final class HashAggregator implements AutoCloseable {
       state = State.OUTPUT;
       if (spilled != null) {
         endPass();
+      } else if (keyOrder != null) { // every group is in the table
+        table.sortGroups(keyOrder);
+        inKeyOrder = true;
       }
       emitIndex = 0;
       return new Result();
@@ -409,6 +419,24 @@ public final class HashAggregator implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Whether {@link #result()} returns the groups in ascending order of their group fields: asked
+   * for with {@link Builder#emitInKeyOrder()}, and possible when every group stayed in memory (no
+   * spill). Meaningful once {@code result()} was called.
+   */
+  public boolean emitsInKeyOrder() {
+    return inKeyOrder;
+  }
+
+  /** Ascending on the group fields, which lead the partial rows in the table. */
+  private static SortComparator<BinaryRow> keyOrder(AggLayout layout) {
+    SortField[] fields = new SortField[layout.partialKey().size()];
+    for (int k = 0; k < fields.length; k++) {
+      fields[k] = SortField.ascending(layout.partialKey().field(k));
+    }
+    return SortComparators.rows(layout.partialSchema(), fields);
   }
 
   /**
@@ -927,6 +955,7 @@ public final class HashAggregator implements AutoCloseable {
     private int partitions = DEFAULT_PARTITIONS;
     private int maxLevels = DEFAULT_MAX_LEVELS;
     private boolean mergePartials;
+    private boolean keyOrder;
 
     private Builder(MemoryManager manager, Object owner, RowSchema inputSchema) {
       this.manager = Objects.requireNonNull(manager, "manager");
@@ -996,6 +1025,19 @@ public final class HashAggregator implements AutoCloseable {
      */
     public Builder mergePartials() {
       this.mergePartials = true;
+      return this;
+    }
+
+    /**
+     * Emits the groups in ascending order of the group fields ({@link SortField#ascending}, the
+     * order of a sort on them, nulls and doubles included) when they all stay in memory: the
+     * table then orders its groups in place when the input ends, at no page's cost (see {@code
+     * AggTable.sortGroups}). When the aggregation spilled, the order is none in particular; {@link
+     * HashAggregator#emitsInKeyOrder()} tells which. For a sort of the result on its group fields,
+     * which then finds its input in order.
+     */
+    public Builder emitInKeyOrder() {
+      this.keyOrder = true;
       return this;
     }
 

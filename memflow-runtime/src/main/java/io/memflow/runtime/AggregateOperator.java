@@ -28,6 +28,7 @@ final class AggregateOperator implements Operator {
   private final int[] groupBy;
   private final AggregateFunction[] functions;
   private final Role role;
+  private final boolean keyOrder;
   private HashAggregator aggregator;
   private HashCombiner combiner;
   /** The combiner's sink: {@link #sinkOut}'s collect (the task passes the same collector every time). */
@@ -37,12 +38,15 @@ final class AggregateOperator implements Operator {
   /**
    * @param schema the schema of the aggregation's input rows (also for {@link Role#MERGE}, whose
    *     rows are partial rows of an aggregation of this schema)
+   * @param keyOrder whether to emit the groups in key order when they stay in memory ({@link
+   *     HashAggregator.Builder#emitInKeyOrder()}; not for {@link Role#COMBINE})
    */
-  AggregateOperator(RowSchema schema, int[] groupBy, AggregateFunction[] functions, Role role) {
+  AggregateOperator(RowSchema schema, int[] groupBy, AggregateFunction[] functions, Role role, boolean keyOrder) {
     this.schema = schema;
     this.groupBy = groupBy.clone();
     this.functions = functions.clone();
     this.role = role;
+    this.keyOrder = keyOrder;
   }
 
   /** The schema of the rows the role emits. */
@@ -63,6 +67,9 @@ final class AggregateOperator implements Operator {
         .aggregate(functions)
         .memoryBytes(context.managedMemoryBytes())
         .spillManager(context.spillManager());
+    if (keyOrder) {
+      builder.emitInKeyOrder();
+    }
     aggregator = (role == Role.MERGE ? builder.mergePartials() : builder).build();
   }
 

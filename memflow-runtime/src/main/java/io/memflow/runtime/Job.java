@@ -13,8 +13,10 @@ import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -81,6 +83,10 @@ public final class Job {
     private final List<Stage> stages = new ArrayList<>();
     private final Set<String> names = new HashSet<>();
     private final Set<Stage> consumed = Collections.newSetFromMap(new IdentityHashMap<>());
+    /** The aggregation stages: their group field count, and whether a sort asked for their groups in key order. */
+    private final Map<Stage, KeyOrder> aggregations = new IdentityHashMap<>();
+
+    private record KeyOrder(int groupFields, AtomicBoolean wanted) {}
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -137,8 +143,12 @@ public final class Job {
     /** A sort of all rows of each subtask by {@code keys} (fields of the input's schema). */
     public Stage sort(String name, Input input, SortField... keys) {
       RowSchema schema = input.stage().outputSchema();
+      KeyOrder aggregation = aggregations.get(input.stage());
+      if (aggregation != null && sortsByGroupFields(keys, aggregation.groupFields())) {
+        aggregation.wanted().set(true); // its groups come in order when they stay in memory: merged, not sorted
+      }
       return add(name, parallelismOf(input), schema, SortOperator.MIN_PAGES, OPERATOR_WEIGHT, null,
-          () -> new SortOperator(schema, keys), List.of(input), true);
+          () -> new SortOperator(schema, keys, SortOperator.channels(input)), List.of(input), true);
     }
 
     /**
@@ -171,21 +181,42 @@ public final class Job {
       Input.Routing routing = input.routing();
       boolean exchange = routing == Input.Routing.HASH || routing == Input.Routing.GLOBAL
           || routing == Input.Routing.REBALANCE;
+      AtomicBoolean keyOrder = new AtomicBoolean();
       if (!preAggregate || !exchange || groupBy.length == 0 || parallelism == 1) {
-        return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
-            () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.WHOLE), input);
+        return aggregation(operator(name, parallelism, out, HashAggregator.MIN_PAGES,
+            () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.WHOLE, keyOrder.get()),
+            input), groupBy.length, keyOrder);
       }
       RowSchema partial = AggregateOperator.outputSchema(schema, groupBy, functions, AggregateOperator.Role.COMBINE);
       Stage combine = operator(name + "-combine", input.stage().parallelism(), partial, HashCombiner.MIN_PAGES,
-          COMBINE_WEIGHT, () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.COMBINE),
+          COMBINE_WEIGHT, () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.COMBINE, false),
           Input.chained(input.stage()));
       Input partials = switch (routing) {
         case HASH -> Input.hash(combine, range(groupBy.length));
         case GLOBAL -> Input.global(combine);
         default -> Input.rebalance(combine);
       };
-      return operator(name, parallelism, out, HashAggregator.MIN_PAGES,
-          () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.MERGE), partials);
+      return aggregation(operator(name, parallelism, out, HashAggregator.MIN_PAGES,
+          () -> new AggregateOperator(schema, groupBy, functions, AggregateOperator.Role.MERGE, keyOrder.get()),
+          partials), groupBy.length, keyOrder);
+    }
+
+    private Stage aggregation(Stage stage, int groupFields, AtomicBoolean keyOrder) {
+      aggregations.put(stage, new KeyOrder(groupFields, keyOrder));
+      return stage;
+    }
+
+    /** Whether {@code keys} are the leading group fields of an aggregation's output, ascending. */
+    private static boolean sortsByGroupFields(SortField[] keys, int groupFields) {
+      if (keys.length == 0 || keys.length > groupFields) {
+        return false;
+      }
+      for (int i = 0; i < keys.length; i++) {
+        if (!keys[i].equals(SortField.ascending(i))) {
+          return false;
+        }
+      }
+      return true;
     }
 
     private static int[] range(int n) {

@@ -122,7 +122,7 @@ final class JobExecution {
    *
    * <p>A slot whose memory users are a sort and producers of that sort (an aggregation before the
    * sort of its groups, say) is split in time instead, as Flink splits a slot between pipelined
-   * regions: the sort spools its input to disk ({@link SortOperator#SPOOL_PAGES} pages) while the
+   * regions: the sort spools its input to disk ({@link SortOperator#spoolPages} pages) while the
    * producers share the rest, and takes the whole slot once they released theirs ({@link
    * TaskContext#spoolsInput()}). Only where this gives the sort more pages than its share.
    */
@@ -164,7 +164,7 @@ final class JobExecution {
     long reserved = 0;
     int weights = 0;
     for (Stage user : memoryUsingStages(slot)) {
-      reserved += user == spooling ? SortOperator.SPOOL_PAGES : user.minManagedPages();
+      reserved += user == spooling ? spoolPages(user) : user.minManagedPages();
       weights += user == spooling ? 0 : user.managedWeight();
     }
     MemoryManager manager = taskManager.memoryManager(slot);
@@ -175,7 +175,12 @@ final class JobExecution {
   /** Whether the sort gets more pages spooling (the slot less the spool) than with its share. */
   private boolean spoolingPays(int slot, Stage sort) {
     MemoryManager manager = taskManager.memoryManager(slot);
-    return manager.budget() / manager.pageSize() - SortOperator.SPOOL_PAGES > pages(sort, slot, null);
+    return manager.budget() / manager.pageSize() - spoolPages(sort) > pages(sort, slot, null);
+  }
+
+  /** The pages a spooling sort holds while its input arrives: two per input channel, four at least. */
+  private static int spoolPages(Stage sort) {
+    return SortOperator.spoolPages(SortOperator.channels(sort.inputs().getFirst()));
   }
 
   /**

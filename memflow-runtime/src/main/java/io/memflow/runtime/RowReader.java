@@ -23,6 +23,7 @@ final class RowReader implements AutoCloseable {
   private final BinaryRow row;
   private Buffer current;
   private ChannelState currentChannel;
+  private int currentIndex;
 
   RowReader(InputGate gate, RowSchema schema) {
     this.gate = gate;
@@ -52,8 +53,14 @@ final class RowReader implements AutoCloseable {
         return null;
       }
       current = delivery.buffer();
-      currentChannel = channels[delivery.channel()];
+      currentIndex = delivery.channel();
+      currentChannel = channels[currentIndex];
     }
+  }
+
+  /** The channel (the producer's subtask) of the row {@link #next()} returned last. */
+  int channel() {
+    return currentIndex;
   }
 
   /**

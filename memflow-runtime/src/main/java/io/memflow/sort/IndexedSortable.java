@@ -1,10 +1,14 @@
 package io.memflow.sort;
 
 /**
- * What {@link IndexSort} sorts: {@code size()} entries addressed by position, compared by their
- * key prefix alone or in full, and swapped in place. Not thread-safe.
+ * What {@link RadixSort} and {@link IndexSort} sort: {@code size()} entries addressed by position,
+ * compared by their key prefix alone or in full, and swapped in place. Public so that the
+ * runtime's other packages can sort an index of their own (the hash aggregator orders its groups
+ * with it); an implementation must keep the contract of {@link #comparePrefix} and {@link
+ * #compare}: a smaller prefix orders first, equal prefixes fall to the full comparison. Not
+ * thread-safe.
  */
-interface IndexedSortable {
+public interface IndexedSortable {
 
   /** The number of entries. */
   int size();

@@ -37,7 +37,7 @@ package io.memflow.sort;
  * the sort allocates {@code O(prefix length)} arrays whatever the input. Not stable (nor is
  * IndexSort). Stateless; not thread-safe per sortable.
  */
-final class RadixSort {
+public final class RadixSort {
 
   /**
    * Below this many entries, a range goes to IndexSort (mostly its insertion sort): counting 256
@@ -49,8 +49,11 @@ final class RadixSort {
 
   private RadixSort() {}
 
-  /** Sorts all entries of {@code s}: by radix on the prefix if it has one, else by IndexSort. */
-  static void sort(IndexedSortable s) {
+  /**
+   * Sorts all entries of {@code s}: by radix on the prefix if it has one, else by IndexSort. In
+   * place but for small scratch arrays of bucket bounds (257 ints per prefix byte).
+   */
+  public static void sort(IndexedSortable s) {
     sort(s, BUCKET_THRESHOLD);
   }
 

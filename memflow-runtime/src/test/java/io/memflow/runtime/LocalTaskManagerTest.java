@@ -562,7 +562,7 @@ class LocalTaskManagerTest {
 
     long budget = taskManager.memoryManager(0).budget();
     int page = taskManager.memoryManager(0).pageSize();
-    assertThat(shares).containsEntry(1, budget).containsEntry(0, budget - SortOperator.SPOOL_PAGES * page);
+    assertThat(shares).containsEntry(1, budget).containsEntry(0, budget - SortOperator.spoolPages(2) * page);
     assertThat(result.spilledBytes()).as("the spool holds every row").isGreaterThan(rows * 20);
     assertThat(sink.rows).hasSize((int) rows);
     for (int i = 1; i < sink.rows.size(); i++) {
@@ -652,6 +652,106 @@ class LocalTaskManagerTest {
         .hasMessageContaining("memory#")
         .hasRootCauseMessage("producer broke");
     assertAllReleased();
+  }
+
+  /**
+   * A spooling sort whose channels each arrive in its order merges their spools instead of
+   * sorting: the producers pass on their source's rows, ids ascending per subtask, and the sort by
+   * id spills only its spool (the sort by amount, of the same rows in the same memory, spills the
+   * spool and then its runs); both outputs are sorted and complete, and nothing stays.
+   */
+  @Test
+  void aSpoolingSortOfChannelsInOrderMergesThemWithoutSorting() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    long rows = 200_000;
+    Collecting byId = new Collecting();
+    JobResult merged = taskManager.execute(inOrderPerChannelJob("merge", rows, SortField.ascending(0), byId));
+    assertAllReleased();
+    Collecting byAmount = new Collecting();
+    JobResult sorted = taskManager.execute(inOrderPerChannelJob("sort", rows, SortField.ascending(3), byAmount));
+
+    assertThat(byId.rows).extracting(r -> r.getLong(0)).containsExactlyElementsOf(
+        java.util.stream.LongStream.range(0, rows).boxed().toList());
+    assertThat(byAmount.rows).hasSize((int) rows);
+    for (int i = 1; i < byAmount.rows.size(); i++) {
+      assertThat(byAmount.rows.get(i - 1).getLong(3)).isLessThanOrEqualTo(byAmount.rows.get(i).getLong(3));
+    }
+    assertThat(merged.spilledBytes()).as("the spool alone").isGreaterThan(rows * 20)
+        .isLessThan(sorted.spilledBytes() * 3 / 4);
+    assertThat(merged.leaks()).isEmpty();
+    assertAllReleased();
+  }
+
+  /** A sink failing while the sort merges its spools fails the job; the spools are deleted, their pages back. */
+  @Test
+  void aFailureWhileTheSortMergesReleasesEverything() throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    Job job = inOrderPerChannelJob("merge-failing", 100_000, SortField.ascending(0), null);
+
+    assertThatThrownBy(() -> taskManager.execute(job))
+        .isInstanceOf(JobFailedException.class)
+        .hasRootCauseMessage("sink broke");
+    assertAllReleased();
+  }
+
+  /**
+   * An aggregation sorted by its group fields: its subtasks emit their groups in key order (they
+   * fit), the sort merges them, and the result equals the reference, at parallelism 1 (one
+   * channel) and 2, with a second sort key among the group fields.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void groupsSortedByTheirKeysComeOutSortedAndComplete(int parallelism) throws Exception {
+    taskManager = taskManager("8m", 2, temp);
+    long rows = 150_000;
+    Collecting sink = new Collecting();
+    Job.Builder job = Job.builder("agg-by-key");
+    Stage src = job.source("orders", parallelism, ORDERS, orders(rows));
+    Stage agg = job.aggregate("totals", parallelism, Input.hash(src, 1, 2), new int[] {1, 2},
+        AggregateFunction.count());
+    Stage sorted = job.sort("sorted", Input.global(agg), SortField.ascending(0), SortField.ascending(1));
+    job.sink("sink", 1, Input.forward(sorted), sink::operator);
+
+    JobResult result = taskManager.execute(job.build());
+
+    Map<List<Object>, Long> expected = new java.util.TreeMap<>(Comparator.<List<Object>, Integer>comparing(
+        k -> (Integer) k.get(0)).thenComparing(k -> (String) k.get(1)));
+    RowWriter w = new RowWriter(ORDERS);
+    for (long i = 0; i < rows; i++) {
+      order(w, i);
+      BinaryRow r = w.toRow();
+      expected.merge(List.of(r.getInt(1), r.getString(2)), 1L, Long::sum);
+    }
+    List<List<Object>> want = expected.entrySet().stream()
+        .map(e -> List.of(e.getKey().get(0), e.getKey().get(1), e.getValue())).toList();
+    List<List<Object>> got = sink.rows.stream()
+        .map(r -> List.<Object>of(r.getInt(0), r.getString(1), r.getLong(2))).toList();
+    assertThat(got).containsExactlyElementsOf(want);
+    assertThat(result.leaks()).isEmpty();
+    assertAllReleased();
+  }
+
+  /**
+   * Orders of two subtasks, each passed on in its source's order (ids ascending) by a memory user
+   * forwarding them, gathered by a sort on {@code key} into {@code sink} (null: a sink that fails
+   * after 30,000 rows).
+   */
+  private static Job inOrderPerChannelJob(String name, long rows, SortField key, Collecting sink) {
+    Job.Builder job = Job.builder(name);
+    Stage src = job.source("orders", 2, ORDERS, orders(rows));
+    Stage memory = recordingShares(job, 2, Input.forward(src), new ConcurrentHashMap<>());
+    Stage sorted = job.sort("sorted", Input.global(memory), key);
+    job.sink("sink", 1, Input.forward(sorted), sink != null ? sink::operator : () -> new Operator() {
+      long seen;
+
+      @Override
+      public void process(int input, BinaryRow row, Collector out) {
+        if (++seen == 30_000) {
+          throw new IllegalStateException("sink broke");
+        }
+      }
+    });
+    return job.build();
   }
 
   /** A full disk while the sort spools its input fails the job naming the sort; nothing stays. */
