@@ -9,6 +9,7 @@ import io.memflow.sort.RadixSort;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The binary hash table of a {@link HashAggregator}: open addressing with linear probing over a
@@ -417,8 +418,8 @@ final class AggTable {
    * {@link #capacity()} is the number of groups and {@link #bucketAt} of {@code 0, 1, ...} gives
    * them in that order. This destroys the hash index: only {@link #clear()} may follow.
    *
-   * <p><b>How, in place.</b> The sort needs no page: the bucket area, at least 4/3 as many
-   * buckets as groups, becomes an index of one 8-byte entry per group, the record's address + 1
+   * <p><b>How, in place.</b> The sort needs no page: the bucket area, more buckets than groups (at
+   * most 7/8 of them are full), becomes an index of one 8-byte entry per group, the record's address + 1
    * in the high half (as in a bucket) and a 32-bit prefix of the group's order in the low half:
    * 32 bits of its normalized key ({@link SortComparator#putNormalizedKey}, whose unsigned order
    * agrees with {@code order}) from the first bit in which the groups' keys differ ({@link
@@ -453,6 +454,7 @@ final class AggTable {
     private long maxLow;
     private long high;
     private long low;
+    private int shared = -1; // the leading bits all keys share, once the range is known
 
     KeyWindow(SortComparator<BinaryRow> order) {
       this.order = order;
@@ -474,10 +476,11 @@ final class AggTable {
 
     /** The prefix of the group at {@code address}: its 32 key bits after those every group shares. */
     long prefix(int address) {
+      if (shared < 0) {
+        long differ = minHigh ^ maxHigh;
+        shared = differ != 0 ? Long.numberOfLeadingZeros(differ) : Long.SIZE + Long.numberOfLeadingZeros(minLow ^ maxLow);
+      }
       read(address);
-      long differ = minHigh ^ maxHigh;
-      int shared = differ != 0 ? Long.numberOfLeadingZeros(differ)
-          : Long.SIZE + Long.numberOfLeadingZeros(minLow ^ maxLow);
       long top = shared == 0 ? high
           : shared < Long.SIZE ? high << shared | low >>> (Long.SIZE - shared)
           : shared < 2 * Long.SIZE ? low << (shared - Long.SIZE) : 0L;
@@ -496,7 +499,7 @@ final class AggTable {
   }
 
   /** Calls {@code action} with the address of every live record, in address order. */
-  private void forEachLiveRecord(java.util.function.IntConsumer action) {
+  private void forEachLiveRecord(IntConsumer action) {
     for (int p = 0, pages = recordPages.size(); p < pages; p++) {
       MemorySegment page = recordPages.get(p);
       int end = p == pages - 1 ? recordEnd : pageSize;

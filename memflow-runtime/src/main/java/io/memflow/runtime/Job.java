@@ -140,7 +140,12 @@ public final class Job {
           () -> (i, row, out) -> { if (keep.test(row)) out.collect(row); }, input);
     }
 
-    /** A sort of all rows of each subtask by {@code keys} (fields of the input's schema). */
+    /**
+     * A sort of all rows of each subtask by {@code keys} (fields of the input's schema). When
+     * {@code input} is an aggregation's and {@code keys} are its leading group fields ascending,
+     * the aggregation's subtasks emit their groups in that order when they stay in memory ({@link
+     * HashAggregator.Builder#emitInKeyOrder()}), and the sort then merges them instead of sorting.
+     */
     public Stage sort(String name, Input input, SortField... keys) {
       RowSchema schema = input.stage().outputSchema();
       KeyOrder aggregation = aggregations.get(input.stage());
