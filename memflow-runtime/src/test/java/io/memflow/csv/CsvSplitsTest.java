@@ -99,19 +99,23 @@ class CsvSplitsTest {
   void rangesCoverTheFileInOrderAndCutOnlyBetweenRows() throws IOException {
     String text = "id,note\n1,\"a\nb\"\n2,x\r\n3,\"q\"\"\"\r4,y\n";
     Path path = write(text, false);
-    for (int n = 1; n <= text.length() + 2; n++) {
-      List<CsvSplits.Split> splits = CsvSplits.split(path, CsvFormat.CSV, n);
-      assertThat(splits).hasSize(n);
-      assertThat(splits.getFirst().start()).isZero();
-      assertThat(splits.getLast().end()).isEqualTo(Files.size(path));
-      for (int k = 1; k < n; k++) {
-        long start = splits.get(k).start();
-        assertThat(start).isEqualTo(splits.get(k - 1).end());
-        assertThat(start).as("cut %s of %s", k, n).isIn(8L, 16L, 21L, 29L, 33L);
+    try {
+      for (int n = 1; n <= text.length() + 2; n++) {
+        List<CsvSplits.Split> splits = CsvSplits.split(path, CsvFormat.CSV, n);
+        assertThat(splits).hasSize(n);
+        assertThat(splits.getFirst().start()).isZero();
+        assertThat(splits.getLast().end()).isEqualTo(Files.size(path));
+        for (int k = 1; k < n; k++) {
+          long start = splits.get(k).start();
+          assertThat(start).isEqualTo(splits.get(k - 1).end());
+          assertThat(start).as("cut %s of %s", k, n).isIn(8L, 16L, 21L, 29L, 33L);
+        }
       }
+      CsvSplits.Split last = CsvSplits.split(path, CsvFormat.CSV, 5).get(4);
+      assertThat(last.firstLine()).isEqualTo(6); // "4,y" follows a row spanning lines 2-3
+    } finally {
+      Files.delete(path);
     }
-    CsvSplits.Split last = CsvSplits.split(path, CsvFormat.CSV, 5).get(4);
-    assertThat(last.firstLine()).isEqualTo(6); // "4,y" follows a row spanning lines 2-3
   }
 
   @Test
@@ -133,10 +137,14 @@ class CsvSplitsTest {
   @Test
   void badArgumentsAreRefused() throws IOException {
     Path path = write("a\n1\n", false);
-    assertThatThrownBy(() -> CsvSplits.split(path, CsvFormat.CSV, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new CsvSplits.Split(5, 4, 1)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new CsvSplits.Split(0, 4, 0)).isInstanceOf(IllegalArgumentException.class);
-    assertThat(CsvSplits.split(path, CsvFormat.CSV, 1)).containsExactly(new CsvSplits.Split(0, 4, 1));
+    try {
+      assertThatThrownBy(() -> CsvSplits.split(path, CsvFormat.CSV, 0)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new CsvSplits.Split(5, 4, 1)).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> new CsvSplits.Split(0, 4, 0)).isInstanceOf(IllegalArgumentException.class);
+      assertThat(CsvSplits.split(path, CsvFormat.CSV, 1)).containsExactly(new CsvSplits.Split(0, 4, 1));
+    } finally {
+      Files.delete(path);
+    }
   }
 
   // ---------------------------------------------------------------- helpers
