@@ -487,9 +487,7 @@ final class AggTable {
       return top >>> Integer.SIZE;
     }
 
-    private void read(int address) {
-      key.putLong(0, 0L);
-      key.putLong(Long.BYTES, 0L);
+    private void read(int address) { // the bytes past keyBytes stay zero: nothing writes there
       if (keyBytes > 0) {
         order.putNormalizedKey(pointGroup((long) (address + 1) << 32), key, 0, keyBytes);
       }

@@ -166,23 +166,16 @@ final class Task implements Runnable {
 
   private void readGate(Operator operator, int i, Collector out) throws Exception {
     try (RowReader reader = new RowReader(gates[i], stage.inputs().get(i).stage().outputSchema())) {
-      if (operator instanceof ChannelInput byChannel) {
-        readByChannel(byChannel, i, reader, out);
-        return;
-      }
+      ChannelInput byChannel = operator instanceof ChannelInput c ? c : null;
       BinaryRow row;
       while ((row = reader.next()) != null) {
         metrics.recordIn(row.sizeInBytes() + Integer.BYTES);
-        operator.process(i, row, out);
+        if (byChannel != null) {
+          byChannel.process(i, reader.channel(), row, out);
+        } else {
+          operator.process(i, row, out);
+        }
       }
-    }
-  }
-
-  private void readByChannel(ChannelInput operator, int i, RowReader reader, Collector out) throws Exception {
-    BinaryRow row;
-    while ((row = reader.next()) != null) {
-      metrics.recordIn(row.sizeInBytes() + Integer.BYTES);
-      operator.process(i, reader.channel(), row, out);
     }
   }
 

@@ -267,12 +267,7 @@ class LocalTaskManagerTest {
     assertThat(result.spilledFiles()).isPositive();
     assertThat(result.spilledBytes()).isPositive();
     assertThat(sink.rows).hasSize((int) rows);
-    for (int i = 1; i < sink.rows.size(); i++) {
-      BinaryRow a = sink.rows.get(i - 1);
-      BinaryRow b = sink.rows.get(i);
-      assertThat(a.getLong(3) < b.getLong(3) || a.getLong(3) == b.getLong(3) && a.getLong(0) < b.getLong(0))
-          .as("row %d in order", i).isTrue();
-    }
+    assertOrdered(sink.rows, BY_AMOUNT_THEN_ID, true);
     assertAllReleased();
   }
 
@@ -565,12 +560,7 @@ class LocalTaskManagerTest {
     assertThat(shares).containsEntry(1, budget).containsEntry(0, budget - SortOperator.spoolPages(2) * page);
     assertThat(result.spilledBytes()).as("the spool holds every row").isGreaterThan(rows * 20);
     assertThat(sink.rows).hasSize((int) rows);
-    for (int i = 1; i < sink.rows.size(); i++) {
-      BinaryRow a = sink.rows.get(i - 1);
-      BinaryRow b = sink.rows.get(i);
-      assertThat(a.getLong(3) < b.getLong(3) || a.getLong(3) == b.getLong(3) && a.getLong(0) < b.getLong(0))
-          .as("row %d in order", i).isTrue();
-    }
+    assertOrdered(sink.rows, BY_AMOUNT_THEN_ID, true);
     assertThat(result.slots()).allSatisfy(slot -> assertThat(slot.peakBytes()).isLessThanOrEqualTo(budget));
     assertThat(result.leaks()).isEmpty();
     assertAllReleased();
@@ -673,9 +663,7 @@ class LocalTaskManagerTest {
     assertThat(byId.rows).extracting(r -> r.getLong(0)).containsExactlyElementsOf(
         java.util.stream.LongStream.range(0, rows).boxed().toList());
     assertThat(byAmount.rows).hasSize((int) rows);
-    for (int i = 1; i < byAmount.rows.size(); i++) {
-      assertThat(byAmount.rows.get(i - 1).getLong(3)).isLessThanOrEqualTo(byAmount.rows.get(i).getLong(3));
-    }
+    assertOrdered(byAmount.rows, Comparator.comparingLong(r -> r.getLong(3)), false);
     assertThat(merged.spilledBytes()).as("the spool alone").isGreaterThan(rows * 20)
         .isLessThan(sorted.spilledBytes() * 3 / 4);
     assertThat(merged.leaks()).isEmpty();
@@ -804,6 +792,18 @@ class LocalTaskManagerTest {
     job.sink("a", 1, Input.forward(src), () -> (i, row, out) -> {});
     assertThatThrownBy(() -> job.sink("b", 1, Input.forward(src), () -> (i, row, out) -> {}))
         .hasMessageContaining("already feeds another stage");
+  }
+
+  /** Orders by amount, then id (ids are unique, so every two orders differ). */
+  private static final Comparator<BinaryRow> BY_AMOUNT_THEN_ID =
+      Comparator.<BinaryRow>comparingLong(r -> r.getLong(3)).thenComparingLong(r -> r.getLong(0));
+
+  /** Each row orders after the one before it by {@code order}: strictly, or with ties allowed. */
+  private static void assertOrdered(List<BinaryRow> rows, Comparator<BinaryRow> order, boolean strict) {
+    for (int i = 1; i < rows.size(); i++) {
+      int c = order.compare(rows.get(i - 1), rows.get(i));
+      assertThat(strict ? c < 0 : c <= 0).as("row %d in order", i).isTrue();
+    }
   }
 
   private void assertAllReleased() throws IOException {
